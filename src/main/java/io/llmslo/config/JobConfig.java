@@ -1,0 +1,339 @@
+package io.llmslo.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.llmslo.slo.SloCatalog;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A job file ({@code jobs/*.yaml}), read and validated in full before the job is built, so a bad
+ * key fails at submit time with the file, the key and what was expected.
+ */
+public final class JobConfig implements Serializable {
+
+    private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+
+    public final String file;
+    public final String name;
+    public final int parallelism;
+    public final Sources sources;
+    public final EventTime eventTime;
+    public final Join join;
+    public final Sampling sampling;
+    public final Judge judge;
+    public final List<List<String>> groupingSets;
+    public final SloCatalog slo;
+    public final Output output;
+    public final State state;
+
+    /** Where the three streams come from: JSONL files (bounded) or Kafka topics (unbounded). */
+    public record Sources(
+            String type,
+            String responses,
+            String feedback,
+            String ratings,
+            String bootstrapServers,
+            String groupId,
+            String startingOffsets,
+            HashMap<String, String> properties)
+            implements Serializable {
+        public boolean kafka() {
+            return "kafka".equals(type);
+        }
+    }
+
+    public record EventTime(Duration outOfOrderness, Duration allowedLateness, Duration idleness)
+            implements Serializable {}
+
+    public record Join(Duration acceptanceWindow, Duration maxRatingDelay) implements Serializable {}
+
+    public record Sampling(double rate, HashMap<String, Double> perSurface, int minPerCohortHour)
+            implements Serializable {
+        public double rateFor(String surface) {
+            Double r = surface == null ? null : perSurface.get(surface);
+            return r == null ? rate : r;
+        }
+    }
+
+    /** The LLM judge; {@code apiKeyEnv} names an environment variable, never the key itself. */
+    public record Judge(
+            boolean enabled,
+            String provider,
+            String baseUrl,
+            String model,
+            String apiKeyEnv,
+            Duration timeout,
+            int maxTokens,
+            int capacity,
+            int maxConcurrency,
+            double rateLimitPerSecond,
+            int maxRetries,
+            Duration retryBackoff,
+            double circuitFailureRate,
+            Duration circuitOpenFor,
+            String rubricsDir,
+            HashMap<String, String> rubricBySurface)
+            implements Serializable {}
+
+    public record Output(
+            String jdbcUrl,
+            String jdbcUser,
+            String jdbcPasswordEnv,
+            Duration historyInterval,
+            int batchSize,
+            Duration flushInterval,
+            String alertsTopic)
+            implements Serializable {
+        public boolean sqlite() {
+            return jdbcUrl.startsWith("jdbc:sqlite:");
+        }
+    }
+
+    public record State(
+            String backend,
+            boolean incremental,
+            String checkpointDir,
+            Duration checkpointInterval,
+            boolean exactlyOnce)
+            implements Serializable {}
+
+    private JobConfig(String file, ConfigNode root) {
+        this.file = file;
+        root.allowOnly("name", "parallelism", "sources", "event_time", "join", "sampling", "judge",
+                "cohorts", "slo", "output", "state");
+        this.name = root.string("name", fileStem(file));
+        this.parallelism = root.integer("parallelism", 2, 1, 1024);
+        this.sources = sources(root.get("sources"));
+        this.eventTime = eventTime(root.get("event_time"));
+        this.join = join(root.get("join"));
+        this.sampling = sampling(root.get("sampling"));
+        this.judge = judge(root.get("judge"));
+        this.groupingSets = cohorts(root.get("cohorts"));
+        this.slo = SloCatalog.fromConfig(root.get("slo"));
+        this.output = output(root.get("output"));
+        this.state = state(root.get("state"));
+    }
+
+    public static JobConfig load(Path path) {
+        String file = path.toString();
+        if (!Files.isRegularFile(path)) {
+            throw new ConfigException(file + ": no such job file");
+        }
+        try {
+            return parse(file, Files.readString(path));
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    public static JobConfig parse(String file, String yaml) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigException(file + ": expected a YAML map at the top level");
+        }
+        return new JobConfig(file, new ConfigNode(file, "", root));
+    }
+
+    public boolean bounded() {
+        return !sources.kafka();
+    }
+
+    private static Sources sources(ConfigNode s) {
+        s.allowOnly("type", "responses", "feedback", "ratings", "bootstrap_servers", "group_id",
+                "starting_offsets", "properties", "topics");
+        String type = s.string("type", "files");
+        if (!type.equals("files") && !type.equals("kafka")) {
+            throw s.error("type", "files or kafka");
+        }
+        if (type.equals("files")) {
+            return new Sources(type, s.requiredString("responses"), s.string("feedback", null),
+                    s.string("ratings", null), null, null, null, new HashMap<>());
+        }
+        ConfigNode topics = s.get("topics");
+        topics.allowOnly("responses", "feedback", "ratings");
+        String offsets = s.string("starting_offsets", "committed");
+        if (!offsets.matches("earliest|latest|committed|timestamp:\\d+")) {
+            throw s.error("starting_offsets", "earliest, latest, committed or timestamp:<epoch ms>");
+        }
+        HashMap<String, String> props = new HashMap<>();
+        for (Map.Entry<String, ConfigNode> e : s.entries("properties").entrySet()) {
+            props.put(e.getKey(), e.getValue().asText());
+        }
+        return new Sources(type, topics.string("responses", "llm.responses"),
+                topics.string("feedback", "llm.feedback"), topics.string("ratings", "llm.ratings"),
+                s.requiredString("bootstrap_servers"), s.string("group_id", "llm-slo"), offsets,
+                props);
+    }
+
+    private static EventTime eventTime(ConfigNode e) {
+        e.allowOnly("out_of_orderness", "allowed_lateness", "idleness");
+        return new EventTime(e.duration("out_of_orderness", Duration.ofMinutes(2)),
+                e.duration("allowed_lateness", Duration.ZERO),
+                e.duration("idleness", Duration.ofMinutes(1)));
+    }
+
+    private static Join join(ConfigNode j) {
+        j.allowOnly("acceptance_window", "max_rating_delay");
+        Join join = new Join(j.duration("acceptance_window", Duration.ofMinutes(10)),
+                j.duration("max_rating_delay", Duration.ofDays(8)));
+        if (join.maxRatingDelay().compareTo(join.acceptanceWindow()) < 0) {
+            throw j.error("max_rating_delay", "a duration at least acceptance_window ("
+                    + join.acceptanceWindow() + ")");
+        }
+        return join;
+    }
+
+    private static Sampling sampling(ConfigNode s) {
+        s.allowOnly("rate", "per_surface", "min_per_cohort_hour");
+        HashMap<String, Double> per = new HashMap<>();
+        for (Map.Entry<String, ConfigNode> e : s.entries("per_surface").entrySet()) {
+            per.put(e.getKey(), e.getValue().asNumber(0, 1));
+        }
+        return new Sampling(s.number("rate", 0.05, 0, 1), per,
+                s.integer("min_per_cohort_hour", 0, 0, 1_000_000));
+    }
+
+    private static Judge judge(ConfigNode j) {
+        j.allowOnly("enabled", "provider", "base_url", "model", "api_key_env", "timeout",
+                "max_tokens", "capacity", "max_concurrency", "rate_limit_per_second",
+                "max_retries", "retry_backoff", "circuit_breaker", "rubrics_dir", "rubric_by_surface");
+        String provider = j.string("provider", "offline");
+        if (!List.of("offline", "openai", "anthropic", "ollama").contains(provider)) {
+            throw j.error("provider", "one of offline, openai, anthropic, ollama");
+        }
+        String apiKeyEnv = j.string("api_key_env", null);
+        if (apiKeyEnv != null && !apiKeyEnv.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw j.error("api_key_env", "the NAME of an environment variable (never the key itself)");
+        }
+        ConfigNode cb = j.get("circuit_breaker");
+        cb.allowOnly("failure_rate", "open_for");
+        HashMap<String, String> bySurface = new HashMap<>();
+        bySurface.put("chat", "helpfulness");
+        bySurface.put("agent", "helpfulness");
+        bySurface.put("batch", "helpfulness");
+        bySurface.put("rag", "groundedness");
+        for (Map.Entry<String, ConfigNode> e : j.entries("rubric_by_surface").entrySet()) {
+            bySurface.put(e.getKey(), e.getValue().asText());
+        }
+        String defaultModel = switch (provider) {
+            case "openai" -> "gpt-4o-mini";
+            case "anthropic" -> "claude-3-5-haiku-latest";
+            case "ollama" -> "llama3.1";
+            default -> "all-minilm-l6-v2-anchors";
+        };
+        return new Judge(j.bool("enabled", true), provider, j.string("base_url", null),
+                j.string("model", defaultModel), apiKeyEnv,
+                j.duration("timeout", Duration.ofSeconds(20)),
+                j.integer("max_tokens", 300, 16, 32_000), j.integer("capacity", 100, 1, 100_000),
+                j.integer("max_concurrency", 8, 1, 10_000),
+                j.number("rate_limit_per_second", 10, 0.001, 1_000_000),
+                j.integer("max_retries", 3, 0, 20),
+                j.duration("retry_backoff", Duration.ofMillis(500)),
+                cb.number("failure_rate", 50, 1, 100),
+                cb.duration("open_for", Duration.ofSeconds(30)),
+                j.string("rubrics_dir", "rubrics"), bySurface);
+    }
+
+    private static List<List<String>> cohorts(ConfigNode c) {
+        c.allowOnly("grouping_sets");
+        List<List<String>> sets = new ArrayList<>();
+        if (!c.has("grouping_sets")) {
+            sets.add(List.of("surface"));
+            sets.add(List.of("surface", "model"));
+            sets.add(List.of("surface", "cohort.region"));
+            sets.add(List.of("surface", "cohort.locale"));
+            return sets;
+        }
+        for (ConfigNode set : c.list("grouping_sets")) {
+            List<String> dims = new ArrayList<>();
+            for (int i = 0; set.at(i).present(); i++) {
+                String dim = set.at(i).asText();
+                if (!dim.matches("surface|model|provider|cohort\\.[A-Za-z0-9_.-]+")) {
+                    throw set.at(i).error("a dimension: surface, model, provider or cohort.<key>");
+                }
+                dims.add(dim);
+            }
+            if (dims.isEmpty()) {
+                throw set.error("a non-empty list of dimensions, e.g. [surface, model]");
+            }
+            sets.add(List.copyOf(dims));
+        }
+        return sets;
+    }
+
+    private static Output output(ConfigNode o) {
+        o.allowOnly("jdbc_url", "jdbc_user", "jdbc_password_env", "history_interval",
+                "batch_size", "flush_interval", "alerts_topic");
+        String url = o.requiredString("jdbc_url");
+        if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
+            throw o.error("jdbc_url", "a jdbc:sqlite: or jdbc:postgresql: URL");
+        }
+        Duration interval = o.duration("history_interval", Duration.ofMinutes(5));
+        if (interval.toMillis() < 60_000 || interval.toMillis() % 60_000 != 0
+                || 3_600_000 % interval.toMillis() != 0) {
+            throw o.error("history_interval",
+                    "whole minutes dividing an hour (1m, 5m, 10m, 15m, 30m, 1h)");
+        }
+        return new Output(url, o.string("jdbc_user", null), o.string("jdbc_password_env", null),
+                interval, o.integer("batch_size", 5000, 1, 1_000_000),
+                o.duration("flush_interval", Duration.ofSeconds(2)), o.string("alerts_topic", null));
+    }
+
+    private static State state(ConfigNode s) {
+        s.allowOnly("backend", "incremental", "checkpoint_dir", "checkpoint_interval", "exactly_once");
+        String backend = s.string("backend", "heap");
+        if (!backend.equals("heap") && !backend.equals("rocksdb")) {
+            throw s.error("backend", "heap or rocksdb");
+        }
+        return new State(backend, s.bool("incremental", true), s.string("checkpoint_dir", null),
+                s.duration("checkpoint_interval", null), s.bool("exactly_once", true));
+    }
+
+    /** Replaces {@code ${NAME}} with the environment variable; secrets never live in files. */
+    public static String resolveEnv(String value, Map<String, String> env) {
+        if (value == null) {
+            return null;
+        }
+        Matcher m = ENV.matcher(value);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String v = env.get(m.group(1));
+            if (v == null) {
+                throw new ConfigException("environment variable " + m.group(1)
+                        + " is referenced by the job file but not set");
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    public Map<String, String> kafkaProperties() {
+        Map<String, String> out = new LinkedHashMap<>();
+        sources.properties().forEach((k, v) -> out.put(k, resolveEnv(v, System.getenv())));
+        return out;
+    }
+
+    private static String fileStem(String file) {
+        String n = Path.of(file).getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+}

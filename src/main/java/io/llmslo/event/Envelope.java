@@ -1,0 +1,37 @@
+package io.llmslo.event;
+
+/**
+ * The one stream type between parsing and the request joiner: exactly one of {@code response},
+ * {@code feedback}, {@code rating} or {@code deadLetter} is set. A single union type lets the
+ * three sources share one watermark strategy and one keyed operator.
+ */
+public record Envelope(
+        EventKind kind,
+        String requestId,
+        long ts,
+        ResponseEvent response,
+        FeedbackEvent feedback,
+        RatingEvent rating,
+        DeadLetter deadLetter) {
+
+    public static Envelope of(ResponseEvent r) {
+        return new Envelope(EventKind.RESPONSE, r.requestId(), r.ts(), r, null, null, null);
+    }
+
+    public static Envelope of(FeedbackEvent f) {
+        return new Envelope(EventKind.FEEDBACK, f.requestId(), f.ts(), null, f, null, null);
+    }
+
+    public static Envelope of(RatingEvent r) {
+        return new Envelope(EventKind.RATING, r.requestId(), r.ts(), null, null, r, null);
+    }
+
+    public static Envelope dead(EventKind kind, DeadLetter d) {
+        long ts = d.eventTime() == null ? Long.MIN_VALUE : d.eventTime();
+        return new Envelope(kind, null, ts, null, null, null, d);
+    }
+
+    public boolean isDead() {
+        return deadLetter != null;
+    }
+}
