@@ -355,7 +355,7 @@ public final class TrafficSimulator {
                 if (surface == Surface.BATCH) {
                     usd *= 0.5; // batch APIs are billed at half price
                 }
-                cost = BigDecimal.valueOf(usd * costMul).setScale(6, RoundingMode.HALF_UP);
+                cost = BigDecimal.valueOf(usd * costMul).setScale(6, RoundingMode.HALF_UP).stripTrailingZeros();
                 responseText = text.response();
             } else {
                 totalMs = (int) elapsedFailed;
