@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,8 +47,11 @@ final class TrafficFiles {
         return Files.readAllLines(file, StandardCharsets.UTF_8);
     }
 
+    // Predicates re-read ts many times per record; parsing it each time dominated test time.
+    private static final Map<JsonNode, Long> TS_CACHE = new IdentityHashMap<>();
+
     static long ts(JsonNode n) {
-        return Instant.parse(n.get("ts").asText()).toEpochMilli();
+        return TS_CACHE.computeIfAbsent(n, k -> Instant.parse(k.get("ts").asText()).toEpochMilli());
     }
 
     static boolean success(JsonNode r) {
