@@ -1,2 +1,32 @@
 package io.llmslo.cli;
-public class Main { public static void main(String[] a){ System.out.println("hi"); } }
+
+import io.llmslo.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar target/llm-slo.jar <command>}; the same main class serves {@code flink run}. */
+@Command(name = "llm-slo", mixinStandardHelpOptions = true, version = "llm-slo 0.1.0",
+        description = "Per-cohort quality, latency, cost and availability SLOs for LLM traffic on Flink.",
+        subcommands = {RunCommand.class, SimulateCommand.class})
+public class Main {
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            Throwable root = ex;
+            while (root.getCause() != null && !(root instanceof ConfigException)) {
+                root = root.getCause();
+            }
+            if (root instanceof ConfigException) {
+                cmd.getErr().println("config error: " + root.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        return cli.execute(args);
+    }
+}

@@ -1,5 +1,7 @@
 package io.llmslo.event;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** Implicit user signal on a response. The last four are negative (DESIGN §2). */
 public enum Signal {
     ACCEPT(false),
@@ -19,6 +21,11 @@ public enum Signal {
 
     public boolean negative() {
         return negative;
+    }
+
+    @JsonValue
+    public String json() {
+        return name().toLowerCase();
     }
 
     public static Signal parse(String text) {

@@ -1,6 +1,7 @@
 package io.llmslo.slo;
 
 import java.util.HashMap;
+import java.util.Map;
 
 /**
  * One good-or-bad event of one SLO for one request, before cohort fan-out.
@@ -9,9 +10,9 @@ import java.util.HashMap;
  * @param dims the request's cohort dimensions ({@link io.llmslo.event.Dimensions})
  * @param value the measured quantity for quantile and tail SLOs (ms, USD); NaN otherwise
  */
-public record Observation(String slo, long t, HashMap<String, String> dims, boolean good, double value) {
+public record Observation(String slo, long t, Map<String, String> dims, boolean good, double value) {
 
-    public static Observation ratio(String slo, long t, HashMap<String, String> dims, boolean good) {
+    public static Observation ratio(String slo, long t, Map<String, String> dims, boolean good) {
         return new Observation(slo, t, dims, good, Double.NaN);
     }
 }

@@ -5,6 +5,7 @@ import io.llmslo.event.Dimensions;
 import io.llmslo.event.ResponseEvent;
 import java.io.Serializable;
 import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -21,7 +22,7 @@ public final class ObservationFactory implements Serializable {
         this.catalog = catalog;
     }
 
-    public void onResponse(ResponseEvent r, HashMap<String, String> dims, Consumer<Observation> out) {
+    public void onResponse(ResponseEvent r, Map<String, String> dims, Consumer<Observation> out) {
         long t = r.ts();
         emitRatio(SloCatalog.SUCCESS, t, dims, r.success(), out);
         if (r.attempts() != null && catalog.enabled(SloCatalog.PROVIDER_SUCCESS)) {
@@ -66,36 +67,36 @@ public final class ObservationFactory implements Serializable {
         }
     }
 
-    public static HashMap<String, String> dims(ResponseEvent r) {
+    public static Map<String, String> dims(ResponseEvent r) {
         return Dimensions.of(r);
     }
 
-    public Observation acceptance(long t, HashMap<String, String> dims, boolean accepted) {
+    public Observation acceptance(long t, Map<String, String> dims, boolean accepted) {
         return catalog.enabled(SloCatalog.ACCEPTANCE)
                 ? Observation.ratio(SloCatalog.ACCEPTANCE, t, dims, accepted)
                 : null;
     }
 
-    public Observation humanUseful(long t, HashMap<String, String> dims, boolean useful) {
+    public Observation humanUseful(long t, Map<String, String> dims, boolean useful) {
         return catalog.enabled(SloCatalog.HUMAN_USEFUL)
                 ? Observation.ratio(SloCatalog.HUMAN_USEFUL, t, dims, useful)
                 : null;
     }
 
-    public Observation judgeHigh(long t, HashMap<String, String> dims, boolean high) {
+    public Observation judgeHigh(long t, Map<String, String> dims, boolean high) {
         return catalog.enabled(SloCatalog.JUDGE_HIGH)
                 ? Observation.ratio(SloCatalog.JUDGE_HIGH, t, dims, high)
                 : null;
     }
 
-    private void emitRatio(String slo, long t, HashMap<String, String> dims, boolean good,
+    private void emitRatio(String slo, long t, Map<String, String> dims, boolean good,
             Consumer<Observation> out) {
         if (catalog.enabled(slo)) {
             out.accept(Observation.ratio(slo, t, dims, good));
         }
     }
 
-    private void emitThreshold(String slo, long t, HashMap<String, String> dims, String surface,
+    private void emitThreshold(String slo, long t, Map<String, String> dims, String surface,
             double value, Consumer<Observation> out) {
         SloDefinition d = catalog.get(slo);
         if (d == null || !d.enabled()) {

@@ -1,15 +1,14 @@
 package io.llmslo.slo;
 
-import org.apache.commons.math3.distribution.BinomialDistribution;
 import org.apache.commons.math3.distribution.NormalDistribution;
-import org.apache.commons.math3.stat.interval.ConfidenceInterval;
-import org.apache.commons.math3.stat.interval.WilsonScoreInterval;
+import org.apache.commons.math3.special.Beta;
 
 /** The tests of DESIGN §4, on counts. Pure functions; commons-math3 does the distributions. */
 public final class SloStatistics {
 
     private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(null, 0, 1);
-    private static final WilsonScoreInterval WILSON = new WilsonScoreInterval();
+    /** Two-sided 95 % standard normal quantile. */
+    static final double Z95 = 1.959963984540054;
 
     private SloStatistics() {}
 
@@ -25,7 +24,7 @@ public final class SloStatistics {
         if (target >= 1.0) {
             return good < n ? 0.0 : 1.0;
         }
-        return new BinomialDistribution(null, toInt(n), target).cumulativeProbability(toInt(good));
+        return binomialCdf(good, n, target);
     }
 
     /**
@@ -42,8 +41,9 @@ public final class SloStatistics {
         if (rate <= 0.0) {
             return 0.0;
         }
-        return 1.0
-                - new BinomialDistribution(null, toInt(n), rate).cumulativeProbability(toInt(bad) - 1);
+        // upper tail through the incomplete beta directly: exact for tiny p-values, where
+        // 1 - cdf would round to zero
+        return Beta.regularizedBeta(rate, bad, n - bad + 1.0);
     }
 
     /**
@@ -65,18 +65,31 @@ public final class SloStatistics {
         return 1.0 - STANDARD_NORMAL.cumulativeProbability(z);
     }
 
+    /**
+     * The refusal-rate increase p_now - p_base with its Wald 95 % interval: {diff, low, high}.
+     */
+    public static double[] driftInterval95(long refusedNow, long nNow, long refusedBase, long nBase) {
+        double pNow = refusedNow / (double) nNow;
+        double pBase = refusedBase / (double) nBase;
+        double se = Math.sqrt(pNow * (1 - pNow) / nNow + pBase * (1 - pBase) / nBase);
+        double diff = pNow - pBase;
+        return new double[] {diff, diff - Z95 * se, diff + Z95 * se};
+    }
+
     /** Wilson 95 % score interval of good / n; {@code null} when n is 0. */
     public static double[] wilson95(long good, long n) {
         if (n == 0) {
             return null;
         }
-        if (n > Integer.MAX_VALUE) {
-            // the interval is a point at this size; avoid the int-only API
-            double p = good / (double) n;
-            return new double[] {p, p};
-        }
-        ConfidenceInterval ci = WILSON.createInterval(toInt(n), toInt(good), 0.95);
-        return new double[] {ci.getLowerBound(), ci.getUpperBound()};
+        // the closed form commons-math's WilsonScoreInterval uses, without the normal
+        // distribution (and random generator) it builds on every call; SloStatisticsTest
+        // checks the two agree
+        double p = good / (double) n;
+        double z2 = Z95 * Z95;
+        double denom = 1 + z2 / n;
+        double centre = (p + z2 / (2.0 * n)) / denom;
+        double half = Z95 * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n)) / denom;
+        return new double[] {Math.max(0.0, centre - half), Math.min(1.0, centre + half)};
     }
 
     /** Burn rate (SRE workbook): bad fraction over the window divided by the error budget 1 - target. */
@@ -87,7 +100,17 @@ public final class SloStatistics {
         return ((n - good) / (double) n) / (1.0 - target);
     }
 
-    private static int toInt(long v) {
-        return (int) Math.min(v, Integer.MAX_VALUE);
+    /**
+     * P(X <= k) for X ~ Bin(n, p), as commons-math's BinomialDistribution computes it (regularized
+     * incomplete beta), without constructing a distribution and its random generator per call.
+     */
+    static double binomialCdf(long k, long n, double p) {
+        if (k < 0) {
+            return 0.0;
+        }
+        if (k >= n) {
+            return 1.0;
+        }
+        return 1.0 - Beta.regularizedBeta(p, k + 1.0, (double) (n - k));
     }
 }

@@ -1,0 +1,30 @@
+package io.llmslo.cli;
+
+import io.llmslo.config.JobConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.flink.api.common.JobExecutionResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code run --job jobs/<name>.yaml}: local MiniCluster, or the cluster under {@code flink run}. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the SLO job described by a job file.")
+public class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--job", required = true, description = "Job file, e.g. jobs/replay.yaml")
+    Path job;
+
+    @Override
+    public Integer call() throws Exception {
+        JobConfig cfg = JobConfig.load(job);
+        long start = System.nanoTime();
+        JobExecutionResult result = JobRunner.run(cfg);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (result != null && !result.getJobID().toString().isEmpty() && cfg.bounded()) {
+            System.out.printf("job %s finished in %.1f s; tables at %s%n", cfg.name, seconds,
+                    JobRunner.jdbcSettings(cfg).redactedUrl());
+        }
+        return 0;
+    }
+}

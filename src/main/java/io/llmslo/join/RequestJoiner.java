@@ -1,0 +1,203 @@
+package io.llmslo.join;
+
+import io.llmslo.event.DeadLetter;
+import io.llmslo.event.Envelope;
+import io.llmslo.event.FeedbackEvent;
+import io.llmslo.event.RatingEvent;
+import io.llmslo.event.ResponseEvent;
+import io.llmslo.slo.Observation;
+import io.llmslo.slo.ObservationFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Joins everything known about one request id in event time (DESIGN §2): the response, its
+ * implicit user signals and its human ratings, hours or days apart, in any arrival order.
+ *
+ * <ul>
+ *   <li>Response: emits the availability, latency, cost and refusal observations at once; a
+ *       second response with the same id is a {@code duplicate} dead letter.
+ *   <li>Acceptance: the first negative signal within the acceptance window makes it bad at the
+ *       signal's time; otherwise an event-time timer at {@code ts + window} makes it good.
+ *   <li>Ratings: each rater's rating yields a {@code quality.human_useful} observation at the
+ *       rating's time, and is forwarded for judge calibration.
+ *   <li>Signals and ratings that arrive before their response wait in state; if the response
+ *       never comes they leave as {@code orphan} dead letters when the state expires.
+ *   <li>Records behind the watermark by more than the allowed lateness are {@code late}.
+ * </ul>
+ *
+ * All state of a request is dropped by a timer {@code max_rating_delay} after it.
+ */
+public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observation> {
+
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+    public static final OutputTag<ResponseEvent> UNIQUE_RESPONSES =
+            new OutputTag<>("unique-responses", TypeInformation.of(ResponseEvent.class));
+    public static final OutputTag<RatingEvent> JOINED_RATINGS =
+            new OutputTag<>("joined-ratings", TypeInformation.of(RatingEvent.class));
+
+    private final ObservationFactory observations;
+    private final long acceptanceWindow;
+    private final long maxRatingDelay;
+    private final long allowedLateness;
+
+    private transient ValueState<RequestState> request;
+    private transient ListState<Envelope> pending;
+
+    public RequestJoiner(ObservationFactory observations, Duration acceptanceWindow,
+            Duration maxRatingDelay, Duration allowedLateness) {
+        this.observations = observations;
+        this.acceptanceWindow = acceptanceWindow.toMillis();
+        this.maxRatingDelay = maxRatingDelay.toMillis();
+        this.allowedLateness = allowedLateness.toMillis();
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        request = getRuntimeContext().getState(new ValueStateDescriptor<>("request", RequestState.class));
+        pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending", Envelope.class));
+    }
+
+    @Override
+    public void processElement(Envelope e, Context ctx, Collector<Observation> out) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
+        if (watermark != Long.MIN_VALUE && e.ts() + allowedLateness < watermark) {
+            ctx.output(DEAD_LETTERS, deadLetter(e, "late"));
+            return;
+        }
+        RequestState st = request.value();
+        switch (e.kind()) {
+            case RESPONSE -> onResponse(e, st, ctx, out);
+            case FEEDBACK, RATING -> {
+                if (st != null && st.responded) {
+                    onSignal(e, st, ctx, out);
+                    request.update(st);
+                } else {
+                    hold(e, st, ctx);
+                }
+            }
+        }
+    }
+
+    private void onResponse(Envelope e, RequestState st, Context ctx, Collector<Observation> out)
+            throws Exception {
+        if (st != null && st.responded) {
+            ctx.output(DEAD_LETTERS, deadLetter(e, "duplicate"));
+            return;
+        }
+        if (st == null) {
+            st = new RequestState();
+        } else {
+            // signals were waiting for this response: their orphan timer is replaced below
+            ctx.timerService().deleteEventTimeTimer(st.expiry);
+        }
+        ResponseEvent r = e.response();
+        st.responded = true;
+        st.ts = r.ts();
+        st.success = r.success();
+        st.dims = ObservationFactory.dims(r);
+        st.raters = st.raters == null ? new ArrayList<>() : st.raters;
+        observations.onResponse(r, st.dims, out::collect);
+        ctx.output(UNIQUE_RESPONSES, r);
+        if (st.success) {
+            ctx.timerService().registerEventTimeTimer(acceptanceTimer(st));
+        }
+        // the request's state lives until its ratings can no longer arrive
+        st.expiry = r.ts() + maxRatingDelay + allowedLateness;
+        ctx.timerService().registerEventTimeTimer(st.expiry);
+        for (Envelope waiting : pending.get()) {
+            onSignal(waiting, st, ctx, out);
+        }
+        pending.clear();
+        request.update(st);
+    }
+
+    private void hold(Envelope e, RequestState st, Context ctx) throws Exception {
+        if (st == null) {
+            st = new RequestState();
+            // held signals wait as long as a rating may lag its response
+            st.expiry = e.ts() + maxRatingDelay + allowedLateness;
+            ctx.timerService().registerEventTimeTimer(st.expiry);
+            request.update(st);
+        }
+        pending.add(e);
+    }
+
+    private void onSignal(Envelope e, RequestState st, Context ctx, Collector<Observation> out) {
+        if (e.feedback() != null) {
+            onFeedback(e.feedback(), st, ctx, out);
+        } else {
+            onRating(e, st, ctx, out);
+        }
+    }
+
+    private void onFeedback(FeedbackEvent f, RequestState st, Context ctx, Collector<Observation> out) {
+        // only success responses are valid for acceptance, and only the first negative signal counts
+        if (!st.success || st.acceptanceDone || !f.signal().negative()) {
+            return;
+        }
+        if (f.ts() > st.ts + acceptanceWindow) {
+            return; // after the window the response was already accepted
+        }
+        st.acceptanceDone = true;
+        ctx.timerService().deleteEventTimeTimer(acceptanceTimer(st));
+        emit(out, observations.acceptance(f.ts(), st.dims, false));
+    }
+
+    private void onRating(Envelope e, RequestState st, Context ctx, Collector<Observation> out) {
+        RatingEvent r = e.rating();
+        String rater = r.raterId() == null ? "" : r.raterId();
+        if (st.raters.contains(rater)) {
+            ctx.output(DEAD_LETTERS, deadLetter(e, "duplicate"));
+            return;
+        }
+        st.raters.add(rater);
+        emit(out, observations.humanUseful(r.ts(), st.dims, r.useful()));
+        ctx.output(JOINED_RATINGS, r);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Observation> out) throws Exception {
+        RequestState st = request.value();
+        if (st == null) {
+            return;
+        }
+        if (st.responded && st.success && !st.acceptanceDone && timestamp == acceptanceTimer(st)) {
+            st.acceptanceDone = true;
+            emit(out, observations.acceptance(st.ts + acceptanceWindow, st.dims, true));
+            request.update(st);
+        }
+        if (timestamp == st.expiry) {
+            for (Envelope waiting : pending.get()) {
+                ctx.output(DEAD_LETTERS, deadLetter(waiting, "orphan"));
+            }
+            pending.clear();
+            request.clear();
+        }
+    }
+
+    /** Fires once the watermark has passed the window's end by the allowed lateness. */
+    private long acceptanceTimer(RequestState st) {
+        return st.ts + acceptanceWindow + allowedLateness;
+    }
+
+    private static void emit(Collector<Observation> out, Observation o) {
+        if (o != null) {
+            out.collect(o);
+        }
+    }
+
+    static DeadLetter deadLetter(Envelope e, String reason) {
+        return DeadLetter.of(e.kind().source(), e.ts(), reason, EnvelopeJson.toJson(e));
+    }
+}

@@ -1,0 +1,123 @@
+package io.llmslo.pipeline;
+
+import io.llmslo.config.JobConfig;
+import io.llmslo.event.DeadLetter;
+import io.llmslo.event.Envelope;
+import io.llmslo.event.RatingEvent;
+import io.llmslo.event.ResponseEvent;
+import io.llmslo.join.RequestJoiner;
+import io.llmslo.judge.JudgeResult;
+import io.llmslo.slo.AlertEvent;
+import io.llmslo.slo.CohortFanOutFunction;
+import io.llmslo.slo.CohortKeys;
+import io.llmslo.slo.CohortObservation;
+import io.llmslo.slo.EventTimeProgress;
+import io.llmslo.slo.Observation;
+import io.llmslo.slo.ObservationFactory;
+import io.llmslo.slo.SloEvaluatorFunction;
+import io.llmslo.slo.SloStatus;
+import java.io.Serializable;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The pipeline of DESIGN §1, top to bottom. Sources and sinks come in from outside, so the job,
+ * the tests and the benchmarks run the same graph on files, Kafka, SQLite or PostgreSQL.
+ */
+public final class LlmSloJob {
+
+    /** Where the results go; any sink may be null to drop that output. */
+    public record Sinks(
+            Sink<SloStatus> status,
+            Sink<SloStatus> history,
+            Sink<AlertEvent> alerts,
+            Sink<DeadLetter> deadLetters,
+            Sink<JudgeResult> judgeScores) {}
+
+    /** The judge and calibration stages, plugged in when the job file enables the judge. */
+    public interface JudgeStage extends Serializable {
+        DataStream<JudgeResult> judge(DataStream<ResponseEvent> uniqueResponses);
+
+        void calibrate(DataStream<JudgeResult> results, DataStream<RatingEvent> ratings);
+    }
+
+    /** The streams the graph produces, for callers that add outputs (alert topic, tests). */
+    public record Outputs(
+            DataStream<SloStatus> statuses,
+            DataStream<AlertEvent> alerts,
+            DataStream<DeadLetter> deadLetters,
+            DataStream<JudgeResult> judgeResults) {}
+
+    private LlmSloJob() {}
+
+    public static Outputs build(JobConfig cfg, DataStream<Envelope> events, Sinks sinks, JudgeStage judge) {
+        ObservationFactory observations = new ObservationFactory(cfg.slo);
+
+        SingleOutputStreamOperator<Envelope> valid = events
+                .process(new DeadLetterSplitter())
+                .name("dead-letter-split")
+                .uid("dead-letter-split");
+
+        SingleOutputStreamOperator<Observation> joined = valid
+                .keyBy(Envelope::requestId)
+                .process(new RequestJoiner(observations, cfg.join.acceptanceWindow(),
+                        cfg.join.maxRatingDelay(), cfg.eventTime.allowedLateness()))
+                .name("request-joiner")
+                .uid("request-joiner");
+
+        DataStream<DeadLetter> deadLetters = valid.getSideOutput(RequestJoiner.DEAD_LETTERS)
+                .union(joined.getSideOutput(RequestJoiner.DEAD_LETTERS));
+
+        DataStream<Observation> allObservations = joined;
+        DataStream<JudgeResult> judged = null;
+        if (judge != null) {
+            judged = judge.judge(joined.getSideOutput(RequestJoiner.UNIQUE_RESPONSES));
+            allObservations = joined.union(judged
+                    .flatMap(new JudgeObservationFunction(observations))
+                    .name("judge-observations")
+                    .uid("judge-observations"));
+            judge.calibrate(judged, joined.getSideOutput(RequestJoiner.JOINED_RATINGS));
+        }
+
+        long interval = cfg.output.historyInterval().toMillis();
+        BroadcastStream<Long> progress = allObservations
+                .map(Observation::t)
+                .name("observation-time")
+                .uid("observation-time")
+                .keyBy(t -> 0)
+                .process(new EventTimeProgress(interval))
+                .name("event-time-progress")
+                .uid("event-time-progress")
+                .setParallelism(1)
+                .broadcast(SloEvaluatorFunction.PROGRESS);
+
+        SingleOutputStreamOperator<SloStatus> statuses = allObservations
+                .flatMap(new CohortFanOutFunction(new CohortKeys(cfg.groupingSets)))
+                .name("cohort-fan-out")
+                .uid("cohort-fan-out")
+                .keyBy(CohortObservation::key)
+                .connect(progress)
+                .process(new SloEvaluatorFunction(cfg.slo, cfg.output.historyInterval()))
+                .name("slo-evaluator")
+                .uid("slo-evaluator");
+        DataStream<AlertEvent> alerts = statuses.getSideOutput(SloEvaluatorFunction.ALERTS);
+
+        int sinkParallelism = cfg.output.sqlite() ? 1 : cfg.parallelism;
+        sink(statuses, sinks.status(), "slo-status-sink", sinkParallelism);
+        sink(statuses, sinks.history(), "slo-history-sink", sinkParallelism);
+        sink(alerts, sinks.alerts(), "slo-alerts-sink", sinkParallelism);
+        sink(deadLetters, sinks.deadLetters(), "dead-letters-sink", sinkParallelism);
+        if (judged != null) {
+            sink(judged, sinks.judgeScores(), "judge-scores-sink", sinkParallelism);
+        }
+        return new Outputs(statuses, alerts, deadLetters, judged);
+    }
+
+    private static <T> void sink(DataStream<T> stream, Sink<T> sink, String name, int parallelism) {
+        if (sink != null) {
+            stream.sinkTo(sink).name(name).uid(name).setParallelism(parallelism);
+        }
+    }
+}

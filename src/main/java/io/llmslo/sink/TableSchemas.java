@@ -1,0 +1,187 @@
+package io.llmslo.sink;
+
+import static io.llmslo.sink.SqlDialect.setDouble;
+import static io.llmslo.sink.SqlDialect.setString;
+
+import io.llmslo.event.DeadLetter;
+import io.llmslo.judge.JudgeResult;
+import io.llmslo.slo.AlertEvent;
+import io.llmslo.slo.SloStatus;
+import io.llmslo.sink.TableSpec.Column;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The output tables of DESIGN §7. Timestamps are {@code TIMESTAMP} columns holding UTC (see
+ * {@link SqlDialect}); ratios and rates are {@code DOUBLE PRECISION}; counts {@code BIGINT}.
+ */
+public final class TableSchemas {
+
+    private static final String TS = "TIMESTAMP";
+    private static final String TEXT = "TEXT";
+    private static final String BIG = "BIGINT";
+    private static final String DBL = "DOUBLE PRECISION";
+
+    private TableSchemas() {}
+
+    public static TableSpec<SloStatus> sloStatus() {
+        return status("slo_status", List.of("slo", "cohort"), s -> s.slo() + "|" + s.cohort());
+    }
+
+    public static TableSpec<SloStatus> sloHistory() {
+        return status("slo_history", List.of("slo", "cohort", "eval_time"),
+                s -> s.slo() + "|" + s.cohort() + "|" + s.evalTime());
+    }
+
+    private static TableSpec<SloStatus> status(String name, List<String> pk, TableSpec.KeyOf<SloStatus> key) {
+        List<Column> cols = List.of(
+                new Column("slo", TEXT), new Column("cohort", TEXT), new Column("eval_time", TS),
+                // "window" is reserved in PostgreSQL; quoted it is the same name in both databases
+                new Column("\"window\"", TEXT), new Column("n", BIG), new Column("good", BIG),
+                new Column("value", DBL), new Column("target", DBL), new Column("ci_low", DBL),
+                new Column("ci_high", DBL), new Column("p_value", DBL), new Column("status", TEXT),
+                new Column("burn_1h", DBL), new Column("burn_6h", DBL), new Column("burn_24h", DBL),
+                new Column("burn_7d", DBL), new Column("budget_remaining", DBL), new Column("alert", TEXT),
+                new Column("quantile_value", DBL), new Column("value_7d_ago", DBL));
+        return new TableSpec<>(name, cols, pk, (ps, s, d) -> {
+            ps.setString(1, s.slo());
+            ps.setString(2, s.cohort());
+            d.setTimestamp(ps, 3, s.evalTime());
+            ps.setString(4, s.window());
+            ps.setLong(5, s.n());
+            ps.setLong(6, s.good());
+            setDouble(ps, 7, s.value());
+            setDouble(ps, 8, s.target());
+            setDouble(ps, 9, s.ciLow());
+            setDouble(ps, 10, s.ciHigh());
+            setDouble(ps, 11, s.pValue());
+            ps.setString(12, s.status());
+            setDouble(ps, 13, s.burn1h());
+            setDouble(ps, 14, s.burn6h());
+            setDouble(ps, 15, s.burn24h());
+            setDouble(ps, 16, s.burn7d());
+            setDouble(ps, 17, s.budgetRemaining());
+            setString(ps, 18, s.alert());
+            setDouble(ps, 19, s.quantileValue());
+            setDouble(ps, 20, s.value7dAgo());
+        }, key);
+    }
+
+    public static TableSpec<AlertEvent> sloAlerts() {
+        List<Column> cols = List.of(
+                new Column("slo", TEXT), new Column("cohort", TEXT), new Column("severity", TEXT),
+                new Column("state", TEXT), new Column("at", TS), new Column("long_window", TEXT),
+                new Column("short_window", TEXT), new Column("burn_long", DBL),
+                new Column("burn_short", DBL), new Column("p_value", DBL), new Column("n", BIG));
+        return new TableSpec<>("slo_alerts", cols, List.of("slo", "cohort", "severity", "state", "at"),
+                (ps, a, d) -> {
+                    ps.setString(1, a.slo());
+                    ps.setString(2, a.cohort());
+                    ps.setString(3, a.severity());
+                    ps.setString(4, a.state());
+                    d.setTimestamp(ps, 5, a.at());
+                    setString(ps, 6, a.longWindow());
+                    setString(ps, 7, a.shortWindow());
+                    setDouble(ps, 8, a.burnLong());
+                    setDouble(ps, 9, a.burnShort());
+                    setDouble(ps, 10, a.pValue());
+                    ps.setLong(11, a.n());
+                },
+                a -> a.slo() + "|" + a.cohort() + "|" + a.severity() + "|" + a.state() + "|" + a.at());
+    }
+
+    public static TableSpec<DeadLetter> deadLetters() {
+        List<Column> cols = List.of(
+                new Column("source", TEXT), new Column("payload_hash", TEXT), new Column("event_time", TS),
+                new Column("reason", TEXT), new Column("payload", TEXT));
+        return new TableSpec<>("dead_letters", cols, List.of("source", "payload_hash"), (ps, dl, d) -> {
+            ps.setString(1, dl.source());
+            ps.setString(2, payloadHash(dl));
+            d.setTimestamp(ps, 3, dl.eventTime());
+            ps.setString(4, dl.reason());
+            ps.setString(5, dl.payload());
+        }, dl -> dl.source() + "|" + payloadHash(dl));
+    }
+
+    public static TableSpec<JudgeResult> judgeScores() {
+        List<Column> cols = List.of(
+                new Column("request_id", TEXT), new Column("rubric", TEXT), new Column("rubric_version", BIG),
+                new Column("judge_model", TEXT), new Column("score", BIG), new Column("reason", TEXT),
+                new Column("latency_ms", BIG), new Column("error", TEXT), new Column("ts", TS),
+                new Column("input_tokens", BIG), new Column("output_tokens", BIG));
+        return new TableSpec<>("judge_scores", cols, List.of("request_id"), (ps, j, d) -> {
+            ps.setString(1, j.requestId());
+            setString(ps, 2, j.rubric());
+            ps.setLong(3, j.rubricVersion());
+            setString(ps, 4, j.judgeModel());
+            if (j.score() == null) {
+                ps.setNull(5, Types.BIGINT);
+            } else {
+                ps.setLong(5, j.score());
+            }
+            setString(ps, 6, j.reason());
+            ps.setLong(7, j.latencyMs());
+            setString(ps, 8, j.error());
+            d.setTimestamp(ps, 9, j.ts());
+            ps.setLong(10, j.inputTokens());
+            ps.setLong(11, j.outputTokens());
+        }, JudgeResult::requestId);
+    }
+
+    /** The key of a dead letter: the same bad record replayed lands on the same row. */
+    static String payloadHash(DeadLetter dl) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(dl.reason().getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            md.update(dl.payload().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(md.digest(), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static List<TableSpec<?>> all() {
+        List<TableSpec<?>> all = new ArrayList<>();
+        all.add(sloStatus());
+        all.add(sloHistory());
+        all.add(sloAlerts());
+        all.add(deadLetters());
+        all.add(judgeScores());
+        return all;
+    }
+
+    /**
+     * Creates the table if absent. Parallel writers may race on a fresh database; a failure is
+     * fine when the table exists afterwards.
+     */
+    public static void create(Connection c, TableSpec<?> table) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(true);
+            s.execute(table.ddl());
+            c.setAutoCommit(auto);
+        } catch (SQLException e) {
+            if (!exists(c, table.name())) {
+                throw e;
+            }
+        }
+    }
+
+    private static boolean exists(Connection c, String name) throws SQLException {
+        DatabaseMetaData md = c.getMetaData();
+        try (ResultSet rs = md.getTables(null, null, name, null)) {
+            return rs.next();
+        }
+    }
+}

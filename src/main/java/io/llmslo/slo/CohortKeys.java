@@ -1,0 +1,65 @@
+package io.llmslo.slo;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Cohort fan-out (DESIGN §3): an observation counts in the global cohort {@code *} and in every
+ * configured grouping set whose dimensions the request carries. Keys are canonical text,
+ * dimensions in configured order: {@code surface=chat,cohort.locale=de-DE}.
+ *
+ * <p>A request that lacks a dimension of a set (no {@code cohort.region}, say) is not counted in
+ * that set rather than under an invented value: an "unknown" cohort would mix unrelated traffic.
+ * Per-provider SLOs are always split by provider: their global cohort is {@code provider=X}.
+ */
+public final class CohortKeys implements Serializable {
+
+    public static final String GLOBAL = "*";
+
+    private final List<List<String>> groupingSets;
+
+    public CohortKeys(List<List<String>> groupingSets) {
+        this.groupingSets = groupingSets;
+    }
+
+    public List<String> keysFor(String slo, Map<String, String> dims) {
+        boolean perProvider = SloCatalog.PROVIDER_SUCCESS.equals(slo);
+        List<String> keys = new ArrayList<>(groupingSets.size() + 1);
+        if (perProvider) {
+            String provider = dims.get("provider");
+            if (provider == null) {
+                return keys;
+            }
+            keys.add("provider=" + provider);
+        } else {
+            keys.add(GLOBAL);
+        }
+        for (List<String> set : groupingSets) {
+            String key = key(set, dims, perProvider);
+            if (key != null && !keys.contains(key)) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
+    static String key(List<String> set, Map<String, String> dims, boolean appendProvider) {
+        StringBuilder sb = new StringBuilder();
+        for (String dim : set) {
+            String v = dims.get(dim);
+            if (v == null) {
+                return null;
+            }
+            if (sb.length() > 0) {
+                sb.append(',');
+            }
+            sb.append(dim).append('=').append(v);
+        }
+        if (appendProvider && !set.contains("provider")) {
+            sb.append(",provider=").append(dims.get("provider"));
+        }
+        return sb.toString();
+    }
+}

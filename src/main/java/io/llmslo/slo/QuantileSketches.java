@@ -1,0 +1,63 @@
+package io.llmslo.slo;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.DDSketches;
+import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
+import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
+import com.datadoghq.sketch.ddsketch.store.UnboundedSizeDenseStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * DDSketch with 0.5 % relative accuracy: mergeable across buckets, so a window's quantile is the
+ * merge of its buckets' sketches, and any quantile is within 1 % of the true order statistic.
+ */
+public final class QuantileSketches {
+
+    public static final double RELATIVE_ACCURACY = 0.005;
+
+    private QuantileSketches() {}
+
+    public static DDSketch empty() {
+        return DDSketches.unboundedDense(RELATIVE_ACCURACY);
+    }
+
+    public static DDSketch decode(byte[] bytes) {
+        if (bytes == null) {
+            return empty();
+        }
+        try {
+            return DDSketch.decode(ByteArrayInput.wrap(bytes), UnboundedSizeDenseStore::new);
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt sketch in state", e);
+        }
+    }
+
+    public static byte[] encode(DDSketch sketch) {
+        GrowingByteArrayOutput out = GrowingByteArrayOutput.withDefaultInitialCapacity();
+        try {
+            sketch.encode(out, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.trimmedCopy();
+    }
+
+    /** Adds one value to a serialized sketch. Sketches hold non-negative quantities here. */
+    public static byte[] add(byte[] bytes, double value) {
+        DDSketch s = decode(bytes);
+        s.accept(Math.max(0.0, value));
+        return encode(s);
+    }
+
+    public static void mergeInto(DDSketch target, byte[] bytes) {
+        if (bytes == null) {
+            return;
+        }
+        try {
+            target.decodeAndMergeWith(ByteArrayInput.wrap(bytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt sketch in state", e);
+        }
+    }
+}

@@ -1,0 +1,459 @@
+package io.llmslo.slo;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The arithmetic of one SLO over its time buckets: adding an observation costs two bucket
+ * updates whatever the window lengths; evaluating at instant E is one pass over the kept buckets
+ * (at most 6 h of minutes plus the retained hours), summing every window it needs at once.
+ * No Flink here: {@link SloEvaluatorFunction} adapts it, unit tests call it directly.
+ */
+public final class SloEngine implements Serializable {
+
+    /** A trailing median from fewer values than this is noise: such costs are not judged. */
+    static final long MIN_TAIL_BASELINE = 20;
+
+    private static final long DAY7 = 7 * TimeBuckets.DAY;
+
+    private final SloDefinition def;
+    private final long windowMs;
+    private final boolean sketches;
+
+    public SloEngine(SloDefinition def) {
+        this.def = def;
+        this.windowMs = def.window().toMillis();
+        this.sketches = def.hasQuantile() || def.kind() == SloKind.TAIL_BLOWUP;
+    }
+
+    public SloDefinition definition() {
+        return def;
+    }
+
+    public long windowMs() {
+        return windowMs;
+    }
+
+    /** How long hour buckets are kept: the longest look-back any evaluation makes, plus an hour. */
+    public long hourRetentionMs() {
+        long keep = windowMs + DAY7; // value_7d_ago
+        keep = Math.max(keep, def.budgetPeriod().toMillis());
+        keep = Math.max(keep, DAY7); // burn_7d
+        for (BurnTier t : def.tiers()) {
+            keep = Math.max(keep, t.longWindow().toMillis());
+        }
+        if (def.baseline() != null) {
+            keep = Math.max(keep, windowMs + def.baseline().toMillis());
+        }
+        return keep + TimeBuckets.HOUR;
+    }
+
+    /** Hour sketches older than this are never merged again, so they are dropped to bound state. */
+    long sketchRetentionMs() {
+        long keep = windowMs;
+        if (def.baseline() != null && def.kind() == SloKind.TAIL_BLOWUP) {
+            keep = Math.max(keep, def.baseline().toMillis());
+        }
+        return keep + TimeBuckets.HOUR;
+    }
+
+    /**
+     * Adds one observation: its minute and hour buckets (counts, and values for quantile SLOs)
+     * and the running totals. An observation at or before the last evaluation (allowed lateness)
+     * also corrects the stored C(x) of every evaluation instant at or after it.
+     */
+    public void add(CohortObservation o, BucketStore minutes, BucketStore hours, BucketStore checkpoints,
+            Cumulative cum, TailBaseline tail) throws Exception {
+        boolean counted = true;
+        boolean good = o.good();
+        if (def.kind() == SloKind.TAIL_BLOWUP) {
+            double median = trailingMedian(o.t(), hours, tail);
+            counted = !Double.isNaN(median);
+            good = counted && o.value() <= def.factor() * median;
+        }
+        double value = sketches ? o.value() : Double.NaN;
+        update(minutes, TimeBuckets.endOf(o.t(), TimeBuckets.MINUTE), counted, good, value);
+        update(hours, TimeBuckets.endOf(o.t(), TimeBuckets.HOUR), counted, good, value);
+        cum.maxT = Math.max(cum.maxT, o.t());
+        if (!counted) {
+            return;
+        }
+        cum.n++;
+        if (good) {
+            cum.good++;
+        }
+        if (cum.lastEval != Long.MIN_VALUE && o.t() <= cum.lastEval) {
+            List<Map.Entry<Long, Bucket>> stale = new ArrayList<>();
+            for (Map.Entry<Long, Bucket> e : checkpoints.entries()) {
+                if (e.getKey() >= o.t()) {
+                    stale.add(e);
+                }
+            }
+            for (Map.Entry<Long, Bucket> e : stale) {
+                Bucket c = e.getValue();
+                checkpoints.put(e.getKey(), new Bucket(c.n + 1, c.good + (good ? 1 : 0), null));
+            }
+        }
+    }
+
+    private static void update(BucketStore store, long end, boolean counted, boolean good, double value)
+            throws Exception {
+        Bucket b = store.get(end);
+        if (b == null) {
+            b = new Bucket();
+        }
+        if (counted) {
+            b.n++;
+            if (good) {
+                b.good++;
+            }
+        }
+        if (!Double.isNaN(value)) {
+            b.sketch = QuantileSketches.add(b.sketch, value);
+        }
+        store.put(end, b);
+    }
+
+    /**
+     * Median of the previous baseline period (whole hours before the observation's hour), never
+     * of data after the observation: (floor_h(t) - baseline, floor_h(t)].
+     */
+    private double trailingMedian(long t, BucketStore hours, TailBaseline cache) throws Exception {
+        long hour = TimeBuckets.floorTo(t, TimeBuckets.HOUR);
+        if (cache.hour == hour) {
+            return cache.median;
+        }
+        DDSketch merged = QuantileSketches.empty();
+        for (long h = hour - def.baseline().toMillis() + TimeBuckets.HOUR; h <= hour; h += TimeBuckets.HOUR) {
+            Bucket b = hours.get(h);
+            if (b != null) {
+                QuantileSketches.mergeInto(merged, b.sketch);
+            }
+        }
+        cache.hour = hour;
+        cache.median = merged.getCount() >= MIN_TAIL_BASELINE ? merged.getValueAtQuantile(0.5) : Double.NaN;
+        return cache.median;
+    }
+
+    /**
+     * Evaluates the SLO at instant {@code now}: status, burn rates, budget, trend, and alert
+     * transitions (appended to {@code transitions}; {@code firing} is updated in place). Each
+     * window sum is C(end) - C(start) from the stored checkpoints: O(1) per window.
+     */
+    public SloStatus evaluate(long now, String cohort, BucketStore minutes, BucketStore hours,
+            BucketStore checkpoints, Cumulative cum, SketchCache cache, Set<String> firing,
+            List<AlertEvent> transitions) throws Exception {
+        Bucket current = checkpoint(now, minutes, checkpoints, cum);
+        Counts slo = window(now, now, windowMs, current, checkpoints, cum);
+        Map<String, Counts> ranges = new LinkedHashMap<>();
+        ranges.put("1h", window(now, now, TimeBuckets.HOUR, current, checkpoints, cum));
+        ranges.put("6h", window(now, now, 6 * TimeBuckets.HOUR, current, checkpoints, cum));
+        ranges.put("24h", window(now, now, TimeBuckets.DAY, current, checkpoints, cum));
+        ranges.put("7d", window(now, now, DAY7, current, checkpoints, cum));
+        Counts budget = window(now, now, def.budgetPeriod().toMillis(), current, checkpoints, cum);
+        long trendEnd = TimeBuckets.floorTo(now - DAY7, TimeBuckets.HOUR);
+        Counts trend = diff(lookup(trendEnd, checkpoints, cum), lookup(trendEnd - windowMs, checkpoints, cum));
+        for (BurnTier t : def.tiers()) {
+            ranges.putIfAbsent(key(t.longWindow()),
+                    window(now, now, t.longWindow().toMillis(), current, checkpoints, cum));
+            if (t.shortWindow() != null) {
+                ranges.putIfAbsent(key(t.shortWindow()),
+                        window(now, now, t.shortWindow().toMillis(), current, checkpoints, cum));
+            }
+        }
+        Counts baseline = null;
+        if (def.kind() == SloKind.REFUSAL_DRIFT) {
+            long currentStart = windowStart(now, windowMs);
+            baseline = diff(lookup(currentStart, checkpoints, cum),
+                    lookup(currentStart - def.baseline().toMillis(), checkpoints, cum));
+        }
+        Double quantile = def.hasQuantile() ? quantile(now, minutes, hours, cache) : null;
+        Double value7dAgo = trend.n > 0 ? trend.good / (double) trend.n : null;
+
+        if (def.kind() == SloKind.REFUSAL_DRIFT) {
+            return refusalDrift(now, cohort, slo, baseline, value7dAgo, firing, transitions);
+        }
+
+        long n = slo.n;
+        long good = slo.good;
+        Double value = n > 0 ? good / (double) n : null;
+        double[] ci = SloStatistics.wilson95(good, n);
+        double p = SloStatistics.pValueBelowTarget(good, n, def.target());
+        String status = n < def.minN() ? SloStatus.INSUFFICIENT
+                : p < def.alpha() ? SloStatus.BREACH : SloStatus.OK;
+
+        String alert;
+        if (def.alertOnly()) {
+            alert = breachAlert(now, cohort, status, p, n, firing, transitions);
+        } else {
+            alert = burnAlerts(now, cohort, ranges, firing, transitions);
+        }
+        Double budgetRemaining = def.alertOnly() ? null
+                : 1.0 - SloStatistics.burnRate(budget.good, budget.n, def.target());
+        return new SloStatus(def.name(), cohort, now, Durations.format(def.window()), n, good, value,
+                def.target(), ci == null ? null : ci[0], ci == null ? null : ci[1],
+                n > 0 ? p : null, status, burn(ranges.get("1h")), burn(ranges.get("6h")),
+                burn(ranges.get("24h")), burn(ranges.get("7d")), budgetRemaining, alert, quantile,
+                value7dAgo);
+    }
+
+    private SloStatus refusalDrift(long now, String cohort, Counts cur, Counts base,
+            Double value7dAgo, Set<String> firing, List<AlertEvent> transitions) {
+        long refusedNow = cur.n - cur.good;
+        long refusedBase = base.n - base.good;
+        Double value = null;
+        Double ciLow = null;
+        Double ciHigh = null;
+        if (cur.n > 0 && base.n > 0) {
+            double[] ci = SloStatistics.driftInterval95(refusedNow, cur.n, refusedBase, base.n);
+            value = ci[0];
+            ciLow = ci[1];
+            ciHigh = ci[2];
+        }
+        double p = SloStatistics.pValueDriftAbove(refusedNow, cur.n, refusedBase, base.n, def.factor());
+        String status = cur.n < def.minN() || base.n < def.minN() ? SloStatus.INSUFFICIENT
+                : p < def.alpha() ? SloStatus.BREACH : SloStatus.OK;
+        String alert = breachAlert(now, cohort, status, p, cur.n, firing, transitions);
+        return new SloStatus(def.name(), cohort, now, Durations.format(def.window()), cur.n, cur.good,
+                value, def.factor(), ciLow, ciHigh, cur.n > 0 && base.n > 0 ? p : null, status,
+                null, null, null, null, null, alert, null, value7dAgo);
+    }
+
+    /** SLOs without a budget alert on a significant breach only, as one "ticket". */
+    private String breachAlert(long now, String cohort, String status, double p, long n,
+            Set<String> firing, List<AlertEvent> transitions) {
+        boolean fire = SloStatus.BREACH.equals(status);
+        transition(now, cohort, "ticket", fire, Durations.format(def.window()), null, null, null, p, n,
+                firing, transitions);
+        return fire ? "ticket" : null;
+    }
+
+    /**
+     * Multi-window, multi-burn-rate alerts with the low-traffic guard: both windows burn faster
+     * than the tier, and the long window's bad count is significant against H0 bad_rate <= burn
+     * * (1 - target). Returns the highest firing severity (tiers are listed highest first).
+     */
+    private String burnAlerts(long now, String cohort, Map<String, Counts> ranges,
+            Set<String> firing, List<AlertEvent> transitions) {
+        String highest = null;
+        double budget = 1.0 - def.target();
+        for (BurnTier t : def.tiers()) {
+            Counts lw = ranges.get(key(t.longWindow()));
+            Counts sw = t.shortWindow() == null ? null : ranges.get(key(t.shortWindow()));
+            double burnLong = SloStatistics.burnRate(lw.good, lw.n, def.target());
+            Double burnShort = sw == null ? null : SloStatistics.burnRate(sw.good, sw.n, def.target());
+            double p = SloStatistics.pValueBadAbove(lw.n - lw.good, lw.n, Math.min(1.0, t.burn() * budget));
+            boolean fire = burnLong > t.burn()
+                    && (burnShort == null || burnShort > t.burn())
+                    && p < def.alpha()
+                    && (!def.isQuality() || lw.n >= def.minN());
+            transition(now, cohort, t.severity(), fire, Durations.format(t.longWindow()),
+                    Durations.format(t.shortWindow()), burnLong, burnShort, p, lw.n, firing, transitions);
+            if (fire && highest == null) {
+                highest = t.severity();
+            }
+        }
+        return highest;
+    }
+
+    private void transition(long now, String cohort, String severity, boolean fire, String longW,
+            String shortW, Double burnLong, Double burnShort, double p, long n, Set<String> firing,
+            List<AlertEvent> transitions) {
+        boolean was = firing.contains(severity);
+        if (fire == was) {
+            return;
+        }
+        if (fire) {
+            firing.add(severity);
+        } else {
+            firing.remove(severity);
+        }
+        transitions.add(new AlertEvent(def.name(), cohort, severity,
+                fire ? AlertEvent.FIRING : AlertEvent.RESOLVED, now, longW, shortW, burnLong,
+                burnShort, p, n));
+    }
+
+    /** Drops buckets and checkpoints no evaluation at or after {@code now} will read. */
+    public void prune(long now, BucketStore minutes, BucketStore hours, BucketStore checkpoints)
+            throws Exception {
+        long minuteCut = now - TimeBuckets.MINUTE_HORIZON - TimeBuckets.HOUR;
+        List<Long> drop = new ArrayList<>();
+        for (Map.Entry<Long, Bucket> e : minutes.entries()) {
+            if (e.getKey() <= minuteCut) {
+                drop.add(e.getKey());
+            }
+        }
+        for (Long k : drop) {
+            minutes.remove(k);
+        }
+        drop.clear();
+        long hourCut = now - hourRetentionMs();
+        long sketchCut = now - sketchRetentionMs();
+        for (Map.Entry<Long, Bucket> e : hours.entries()) {
+            if (e.getKey() <= hourCut) {
+                drop.add(e.getKey());
+            } else if (e.getKey() <= sketchCut && e.getValue().sketch != null) {
+                Bucket b = e.getValue();
+                hours.put(e.getKey(), new Bucket(b.n, b.good, null));
+            }
+        }
+        for (Long k : drop) {
+            hours.remove(k);
+        }
+        drop.clear();
+        // fine checkpoints serve windows up to 6 h; whole hours serve the longer ones
+        for (Map.Entry<Long, Bucket> e : checkpoints.entries()) {
+            long at = e.getKey();
+            boolean wholeHour = at % TimeBuckets.HOUR == 0;
+            if (at <= hourCut || (!wholeHour && at <= minuteCut)) {
+                drop.add(at);
+            }
+        }
+        for (Long k : drop) {
+            checkpoints.remove(k);
+        }
+    }
+
+    private Double burn(Counts r) {
+        return r.n > 0 ? SloStatistics.burnRate(r.good, r.n, def.target()) : null;
+    }
+
+    /** Counts over a window: a difference of two cumulative checkpoints. */
+    record Counts(long n, long good) {}
+
+    private static Counts diff(Bucket end, Bucket start) {
+        return new Counts(end.n - start.n, end.good - start.good);
+    }
+
+    /**
+     * Where a window of this length ending at {@code now} starts: exact for windows up to 6 h,
+     * rounded down to the whole hour beyond (so it holds between length and length + 1 h).
+     */
+    static long windowStart(long now, long length) {
+        return length <= TimeBuckets.MINUTE_HORIZON
+                ? now - length
+                : TimeBuckets.floorTo(now, TimeBuckets.HOUR) - length;
+    }
+
+    private Counts window(long now, long end, long length, Bucket current, BucketStore checkpoints,
+            Cumulative cum) throws Exception {
+        return diff(current, lookup(windowStart(end, length), checkpoints, cum));
+    }
+
+    /**
+     * Stores C(now): the running totals minus observations that arrived ahead of {@code now}
+     * (within the watermark's lag, so only a few minute buckets). Evaluation instants skipped
+     * while the series was idle get the last value, since nothing happened in between.
+     */
+    private Bucket checkpoint(long now, BucketStore minutes, BucketStore checkpoints, Cumulative cum)
+            throws Exception {
+        long aheadN = 0;
+        long aheadGood = 0;
+        for (long m = now + TimeBuckets.MINUTE; m <= TimeBuckets.endOf(cum.maxT, TimeBuckets.MINUTE);
+                m += TimeBuckets.MINUTE) {
+            Bucket b = minutes.get(m);
+            if (b != null) {
+                aheadN += b.n;
+                aheadGood += b.good;
+            }
+        }
+        Bucket c = new Bucket(cum.n - aheadN, cum.good - aheadGood, null);
+        if (cum.lastEval != Long.MIN_VALUE && now > cum.lastEval) {
+            Bucket idle = checkpoints.get(cum.lastEval);
+            if (idle != null) {
+                fillIdle(cum.lastEval, now, idle, checkpoints);
+            }
+        }
+        checkpoints.put(now, c);
+        if (cum.firstEval == Long.MIN_VALUE) {
+            cum.firstEval = now;
+        }
+        cum.lastEval = Math.max(cum.lastEval, now);
+        return c;
+    }
+
+    private void fillIdle(long from, long to, Bucket value, BucketStore checkpoints) throws Exception {
+        long fineFrom = to - TimeBuckets.MINUTE_HORIZON - TimeBuckets.HOUR;
+        long hourCut = to - hourRetentionMs();
+        for (long h = TimeBuckets.endOf(Math.max(from, hourCut), TimeBuckets.HOUR); h < to; h += TimeBuckets.HOUR) {
+            if (h > from) {
+                checkpoints.put(h, value);
+            }
+        }
+        long step = TimeBuckets.MINUTE;
+        for (long x = TimeBuckets.endOf(Math.max(from + 1, fineFrom), step); x < to; x += step) {
+            checkpoints.put(x, value);
+        }
+    }
+
+    /** C(x): zero before the series began; otherwise the checkpoint at x (or the latest before). */
+    private static Bucket lookup(long x, BucketStore checkpoints, Cumulative cum) throws Exception {
+        if (cum.firstEval == Long.MIN_VALUE || x < cum.firstEval) {
+            return ZERO;
+        }
+        Bucket c = checkpoints.get(x);
+        if (c != null) {
+            return c;
+        }
+        // not an evaluation instant (config change, or older than retention): take the floor
+        long best = Long.MIN_VALUE;
+        Bucket found = ZERO;
+        for (Map.Entry<Long, Bucket> e : checkpoints.entries()) {
+            if (e.getKey() <= x && e.getKey() > best) {
+                best = e.getKey();
+                found = e.getValue();
+            }
+        }
+        return found;
+    }
+
+    private static final Bucket ZERO = new Bucket(0, 0, null);
+
+    /**
+     * The quantile over the window's buckets: minute buckets for windows up to 6 h, otherwise
+     * the hours since the window's start including the current one so far. The merge of the
+     * whole hours changes once an hour, so it is cached per series (in memory, rebuilt on need).
+     */
+    private Double quantile(long now, BucketStore minutes, BucketStore hours, SketchCache cache)
+            throws Exception {
+        DDSketch merged;
+        if (windowMs <= TimeBuckets.MINUTE_HORIZON) {
+            merged = QuantileSketches.empty();
+            for (long m = now - windowMs + TimeBuckets.MINUTE; m <= now; m += TimeBuckets.MINUTE) {
+                Bucket b = minutes.get(m);
+                if (b != null) {
+                    QuantileSketches.mergeInto(merged, b.sketch);
+                }
+            }
+        } else {
+            long fh = TimeBuckets.floorTo(now, TimeBuckets.HOUR);
+            if (cache.hour != fh || cache.wholeHours == null) {
+                DDSketch whole = QuantileSketches.empty();
+                for (long h = fh - windowMs + TimeBuckets.HOUR; h <= fh; h += TimeBuckets.HOUR) {
+                    Bucket b = hours.get(h);
+                    if (b != null) {
+                        QuantileSketches.mergeInto(whole, b.sketch);
+                    }
+                }
+                cache.hour = fh;
+                cache.wholeHours = whole;
+            }
+            merged = cache.wholeHours.copy();
+            Bucket partial = hours.get(fh + TimeBuckets.HOUR);
+            if (partial != null) {
+                QuantileSketches.mergeInto(merged, partial.sketch);
+            }
+        }
+        return merged.getCount() > 0 ? merged.getValueAtQuantile(def.quantile()) : null;
+    }
+
+    private static String key(Duration d) {
+        return "w" + d.toMillis();
+    }
+}

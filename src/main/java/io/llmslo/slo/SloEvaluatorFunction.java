@@ -1,0 +1,238 @@
+package io.llmslo.slo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Keyed by "slo|cohort": adds observations to minute/hour buckets and, at every history-interval
+ * boundary of event time while the SLO window holds data (or an alert is open), evaluates the
+ * SLO with {@link SloEngine}. Emits one {@link SloStatus} per evaluation and alert transitions
+ * on {@link #ALERTS}.
+ *
+ * <p>A bounded run ends with a watermark at +∞; evaluation then stops at the interval boundary
+ * after the job's latest observation (broadcast by {@link EventTimeProgress}), the same instant
+ * for every series, instead of ticking on through empty windows.
+ */
+public class SloEvaluatorFunction
+        extends KeyedBroadcastProcessFunction<String, CohortObservation, Long, SloStatus> {
+
+    /** Broadcast state: "end" → latest observation time of the job, rounded up to the interval. */
+    public static final MapStateDescriptor<String, Long> PROGRESS =
+            new MapStateDescriptor<>("event-time-progress", Types.STRING, Types.LONG);
+
+    public static final OutputTag<AlertEvent> ALERTS =
+            new OutputTag<>("slo-alerts", TypeInformation.of(AlertEvent.class));
+
+    private final SloCatalog catalog;
+    private final long interval;
+
+    private transient Map<String, SloEngine> engines;
+    private transient MapState<Long, Bucket> minutes;
+    private transient MapState<Long, Bucket> hours;
+    private transient ValueState<Long> nextEval;
+    private transient MapState<Long, Bucket> checkpoints;
+    private transient ValueState<Cumulative> cumulative;
+    /** Per-series in-memory sketch merges; not state (rebuilt when missing). */
+    private transient Map<String, SketchCache> sketchCaches;
+    private transient ValueState<String> firing;
+    private transient ValueState<TailBaseline> tail;
+    private transient ValueState<Long> cleanupAt;
+    private transient BucketStore minuteStore;
+    private transient BucketStore hourStore;
+    private transient BucketStore checkpointStore;
+
+    /** Bounds the sketch cache's memory (a merged sketch is a few KB). */
+    private static final int MAX_CACHED_SKETCHES = 4096;
+
+    public SloEvaluatorFunction(SloCatalog catalog, Duration historyInterval) {
+        this.catalog = catalog;
+        this.interval = historyInterval.toMillis();
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        engines = new HashMap<>();
+        for (SloDefinition d : catalog.all()) {
+            engines.put(d.name(), new SloEngine(d));
+        }
+        minutes = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("minute-buckets", Types.LONG, TypeInformation.of(Bucket.class)));
+        hours = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("hour-buckets", Types.LONG, TypeInformation.of(Bucket.class)));
+        nextEval = getRuntimeContext().getState(new ValueStateDescriptor<>("next-eval", Types.LONG));
+        checkpoints = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("checkpoints", Types.LONG, TypeInformation.of(Bucket.class)));
+        cumulative = getRuntimeContext().getState(new ValueStateDescriptor<>("cumulative", Cumulative.class));
+        sketchCaches = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, SketchCache> eldest) {
+                return size() > MAX_CACHED_SKETCHES;
+            }
+        };
+        checkpointStore = adapt(checkpoints, TimeBuckets.MINUTE);
+        firing = getRuntimeContext().getState(new ValueStateDescriptor<>("firing", Types.STRING));
+        tail = getRuntimeContext().getState(new ValueStateDescriptor<>("tail-baseline", TailBaseline.class));
+        cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
+        minuteStore = adapt(minutes, TimeBuckets.MINUTE);
+        hourStore = adapt(hours, TimeBuckets.HOUR);
+    }
+
+    @Override
+    public void processElement(CohortObservation o, ReadOnlyContext ctx, Collector<SloStatus> out) throws Exception {
+        SloEngine engine = engines.get(o.slo());
+        if (engine == null) {
+            return;
+        }
+        TailBaseline baseline = null;
+        if (engine.definition().kind() == SloKind.TAIL_BLOWUP) {
+            baseline = tail.value() == null ? new TailBaseline() : tail.value();
+        }
+        Cumulative cum = cumulative.value() == null ? new Cumulative() : cumulative.value();
+        if (cum.lastEval != Long.MIN_VALUE && o.t() <= cum.lastEval) {
+            sketchCaches.remove(o.key()); // a late value changes hours already merged
+        }
+        engine.add(o, minuteStore, hourStore, checkpointStore, cum, baseline);
+        cumulative.update(cum);
+        if (baseline != null) {
+            tail.update(baseline);
+        }
+        Long cleanup = cleanupAt.value();
+        if (cleanup != null) {
+            ctx.timerService().deleteEventTimeTimer(cleanup);
+            cleanupAt.clear();
+        }
+        if (nextEval.value() == null) {
+            long at = TimeBuckets.endOf(o.t(), interval);
+            ctx.timerService().registerEventTimeTimer(at);
+            nextEval.update(at);
+        }
+    }
+
+    @Override
+    public void processBroadcastElement(Long end, Context ctx, Collector<SloStatus> out) throws Exception {
+        BroadcastState<String, Long> progress = ctx.getBroadcastState(PROGRESS);
+        Long current = progress.get("end");
+        if (current == null || end > current) {
+            progress.put("end", end);
+        }
+    }
+
+    @Override
+    public void onTimer(long at, OnTimerContext ctx, Collector<SloStatus> out) throws Exception {
+        Long cleanup = cleanupAt.value();
+        if (cleanup != null && cleanup == at) {
+            clearAll();
+            sketchCaches.remove(ctx.getCurrentKey());
+            return;
+        }
+        Long next = nextEval.value();
+        if (next == null || next != at) {
+            return;
+        }
+        String[] key = ctx.getCurrentKey().split("\\|", 2);
+        SloEngine engine = engines.get(key[0]);
+        Cumulative cum = cumulative.value();
+        long last = cum.maxT;
+        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+        ReadOnlyBroadcastState<String, Long> progress = ctx.getBroadcastState(PROGRESS);
+        Long end = progress.get("end");
+        if (endOfInput && end != null && at > end) {
+            nextEval.clear();
+            return;
+        }
+        Set<String> open = parse(firing.value());
+        List<AlertEvent> transitions = new ArrayList<>();
+        SketchCache cache = sketchCaches.computeIfAbsent(ctx.getCurrentKey(), k -> new SketchCache());
+        SloStatus status = engine.evaluate(at, key[1], minuteStore, hourStore, checkpointStore, cum,
+                cache, open, transitions);
+        cumulative.update(cum);
+        out.collect(status);
+        for (AlertEvent a : transitions) {
+            ctx.output(ALERTS, a);
+        }
+        firing.update(open.isEmpty() ? null : String.join(",", open));
+        if (at % TimeBuckets.HOUR == 0) {
+            // hourly is often enough: state grows by at most an hour of buckets in between
+            engine.prune(at, minuteStore, hourStore, checkpointStore);
+        }
+
+        long following = at + interval;
+        boolean windowHoldsData = last > following - engine.windowMs();
+        if (windowHoldsData || !open.isEmpty()) {
+            ctx.timerService().registerEventTimeTimer(following);
+            nextEval.update(following);
+        } else {
+            nextEval.clear();
+            // keep the buckets for the trend and budget if traffic resumes, then drop everything;
+            // +1 ms keeps this timer distinct from evaluation boundaries
+            long dropAt = last + engine.hourRetentionMs() + 1;
+            ctx.timerService().registerEventTimeTimer(dropAt);
+            cleanupAt.update(dropAt);
+        }
+    }
+
+    private void clearAll() {
+        minutes.clear();
+        hours.clear();
+        nextEval.clear();
+        checkpoints.clear();
+        cumulative.clear();
+        firing.clear();
+        tail.clear();
+        cleanupAt.clear();
+    }
+
+    private static Set<String> parse(String csv) {
+        return csv == null ? new LinkedHashSet<>() : new LinkedHashSet<>(Arrays.asList(csv.split(",")));
+    }
+
+    /**
+     * State keys are bucket indices (end / unit), not epoch millis: multiples of 60 000 share
+     * their low bits and would pile into a few hash bins of the heap backend's maps.
+     */
+    private static BucketStore adapt(MapState<Long, Bucket> state, long unit) {
+        return new BucketStore() {
+            @Override
+            public Bucket get(long end) throws Exception {
+                return state.get(end / unit);
+            }
+
+            @Override
+            public void put(long end, Bucket bucket) throws Exception {
+                state.put(end / unit, bucket);
+            }
+
+            @Override
+            public void remove(long end) throws Exception {
+                state.remove(end / unit);
+            }
+
+            @Override
+            public Iterable<Map.Entry<Long, Bucket>> entries() throws Exception {
+                List<Map.Entry<Long, Bucket>> out = new ArrayList<>();
+                for (Map.Entry<Long, Bucket> e : state.entries()) {
+                    out.add(Map.entry(e.getKey() * unit, e.getValue()));
+                }
+                return out;
+            }
+        };
+    }
+}

@@ -1,0 +1,32 @@
+package io.llmslo.slo;
+
+/**
+ * One evaluation of one (slo, cohort) at {@code evalTime}: a row of {@code slo_status} (latest
+ * per key) and of {@code slo_history} (one per history interval). Nullable columns are boxed.
+ */
+public record SloStatus(
+        String slo,
+        String cohort,
+        long evalTime,
+        String window,
+        long n,
+        long good,
+        Double value,
+        double target,
+        Double ciLow,
+        Double ciHigh,
+        Double pValue,
+        String status,
+        Double burn1h,
+        Double burn6h,
+        Double burn24h,
+        Double burn7d,
+        Double budgetRemaining,
+        String alert,
+        Double quantileValue,
+        Double value7dAgo) {
+
+    public static final String OK = "ok";
+    public static final String BREACH = "breach";
+    public static final String INSUFFICIENT = "insufficient_data";
+}

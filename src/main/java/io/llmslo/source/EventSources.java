@@ -1,0 +1,108 @@
+package io.llmslo.source;
+
+import io.llmslo.config.JobConfig;
+import io.llmslo.event.Envelope;
+import io.llmslo.event.EventKind;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The three input streams as one stream of envelopes with event-time watermarks: JSONL files for
+ * replays (bounded) or Kafka topics (unbounded). Either way parsing happens in the source and
+ * the watermark strategy is the source's, so Kafka gets per-partition watermarks.
+ */
+public final class EventSources {
+
+    /** Sources may run ahead of the slowest one by at most this much event time. */
+    static final Duration MAX_DRIFT = Duration.ofMinutes(30);
+
+    private EventSources() {}
+
+    public static DataStream<Envelope> create(StreamExecutionEnvironment env, JobConfig cfg) {
+        List<DataStream<Envelope>> streams = new ArrayList<>();
+        for (EventKind kind : EventKind.values()) {
+            String where = location(cfg, kind);
+            if (where == null) {
+                continue;
+            }
+            DataStream<Envelope> s = cfg.sources.kafka()
+                    ? kafka(env, cfg, kind, where)
+                    : file(env, cfg, kind, where);
+            streams.add(s);
+        }
+        DataStream<Envelope> all = streams.get(0);
+        for (int i = 1; i < streams.size(); i++) {
+            all = all.union(streams.get(i));
+        }
+        return all;
+    }
+
+    /**
+     * Bounded out-of-orderness from each event's {@code ts}. Watermark alignment keeps the three
+     * sources within {@link #MAX_DRIFT} of each other: in a replay, ratings days ahead in the
+     * file wait for the responses instead of piling up in the joiner's state.
+     */
+    static WatermarkStrategy<Envelope> watermarks(JobConfig cfg) {
+        WatermarkStrategy<Envelope> w = WatermarkStrategy
+                .<Envelope>forBoundedOutOfOrderness(cfg.eventTime.outOfOrderness())
+                .withTimestampAssigner((e, previous) -> e.ts() == Long.MIN_VALUE ? previous : e.ts())
+                .withWatermarkAlignment("llm-events", MAX_DRIFT, Duration.ofSeconds(1));
+        if (cfg.sources.kafka()) {
+            w = w.withIdleness(cfg.eventTime.idleness());
+        }
+        return w;
+    }
+
+    private static String location(JobConfig cfg, EventKind kind) {
+        return switch (kind) {
+            case RESPONSE -> cfg.sources.responses();
+            case FEEDBACK -> cfg.sources.feedback();
+            case RATING -> cfg.sources.ratings();
+        };
+    }
+
+    private static DataStream<Envelope> file(StreamExecutionEnvironment env, JobConfig cfg,
+            EventKind kind, String path) {
+        FileSource<Envelope> source =
+                FileSource.forRecordStreamFormat(new EnvelopeLineFormat(kind), new Path(path)).build();
+        return env.fromSource(source, watermarks(cfg), kind.source() + "-file")
+                .uid("source-" + kind.source());
+    }
+
+    private static DataStream<Envelope> kafka(StreamExecutionEnvironment env, JobConfig cfg,
+            EventKind kind, String topic) {
+        Properties props = new Properties();
+        props.putAll(cfg.kafkaProperties());
+        KafkaSource<Envelope> source = KafkaSource.<Envelope>builder()
+                .setBootstrapServers(cfg.sources.bootstrapServers())
+                .setTopics(topic)
+                .setGroupId(cfg.sources.groupId())
+                .setStartingOffsets(offsets(cfg.sources.startingOffsets()))
+                .setDeserializer(new EnvelopeKafkaDeserializer(kind))
+                .setProperties(props)
+                .build();
+        return env.fromSource(source, watermarks(cfg), kind.source() + "-kafka")
+                .uid("source-" + kind.source());
+    }
+
+    static OffsetsInitializer offsets(String spec) {
+        if (spec.startsWith("timestamp:")) {
+            return OffsetsInitializer.timestamp(Long.parseLong(spec.substring("timestamp:".length())));
+        }
+        return switch (spec) {
+            case "earliest" -> OffsetsInitializer.earliest();
+            case "latest" -> OffsetsInitializer.latest();
+            default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        };
+    }
+}
