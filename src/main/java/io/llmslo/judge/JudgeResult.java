@@ -1,6 +1,7 @@
 package io.llmslo.judge;
 
 import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The judge's verdict on one sampled response: a score, or an error (never both). Carries the
@@ -12,7 +13,7 @@ import java.util.HashMap;
 public record JudgeResult(
         String requestId,
         long ts,
-        HashMap<String, String> dims,
+        Map<String, String> dims,
         String rubric,
         int rubricVersion,
         int passThreshold,
