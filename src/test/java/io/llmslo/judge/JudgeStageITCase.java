@@ -34,7 +34,11 @@ class JudgeStageITCase {
 
     @BeforeAll
     static void load() {
-        rubrics = RubricLoader.forJob(Path.of("rubrics"), Map.of("chat", "helpfulness", "rag", "groundedness"));
+        rubrics = rubricsForTest();
+    }
+
+    static Map<String, Rubric> rubricsForTest() {
+        return RubricLoader.forJob(Path.of("rubrics"), Map.of("chat", "helpfulness", "rag", "groundedness"));
     }
 
     static StreamExecutionEnvironment env() {
@@ -59,9 +63,13 @@ class JudgeStageITCase {
     }
 
     static JobConfig.Judge judgeCfg(String provider, String baseUrl, int maxRetries) {
+        return judgeCfg(provider, baseUrl, maxRetries, Duration.ofMillis(500));
+    }
+
+    static JobConfig.Judge judgeCfg(String provider, String baseUrl, int maxRetries, Duration timeout) {
         HashMap<String, String> bySurface = new HashMap<>(Map.of("chat", "helpfulness", "rag", "groundedness"));
         return new JobConfig.Judge(true, provider, baseUrl, provider.equals("offline") ? "all-minilm-l6-v2-anchors" : "judge-model",
-                null, Duration.ofMillis(500), 300, 20, 4, 1000, maxRetries, Duration.ofMillis(10), 50,
+                null, timeout, 300, 20, 4, 1000, maxRetries, Duration.ofMillis(10), 50,
                 Duration.ofSeconds(30), "rubrics", bySurface);
     }
 
