@@ -17,7 +17,6 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -160,9 +159,5 @@ final class RetryAfterHttpClient implements HttpClient {
         public HttpClient build() {
             return new RetryAfterHttpClient(this);
         }
-    }
-
-    static List<String> restrictedHeaders() {
-        return List.copyOf(RESTRICTED);
     }
 }

@@ -267,4 +267,28 @@ class ChatJudgeClientTest {
         assertThat(JudgeClients.asyncTimeout(c)).isEqualTo(Duration.ofSeconds(105).plus(Duration.ofMillis(480)));
         assertThat(JudgeClients.concurrencyPerInstance(c, 3)).isEqualTo(2);
     }
+
+    @Test
+    void roundTripAgainstALocalOpenAiServer() throws Exception {
+        server.always(Reply.answer("{\"score\": 4, \"reason\": \"Fine.\"}"));
+        try (JudgeClient c = client("openai")) {
+            for (int i = 0; i < 30; i++) {
+                judge(c, "warm-up " + i, "a");
+            }
+            int n = 300;
+            long[] ms = new long[n];
+            for (int i = 0; i < n; i++) {
+                long t0 = System.nanoTime();
+                assertThat(judge(c, "How do I reverse a list? " + i, "Use my_list[::-1].").score()).isEqualTo(4);
+                ms[i] = System.nanoTime() - t0;
+            }
+            java.util.Arrays.sort(ms);
+            double mean = java.util.Arrays.stream(ms).average().orElse(0) / 1e6;
+            System.out.printf(java.util.Locale.ROOT,
+                    "OpenAI-protocol round trip via langchain4j to 127.0.0.1 (prompt build + HTTP + strict parse): "
+                            + "mean %.2f ms, p50 %.2f ms, p95 %.2f ms over %d calls%n",
+                    mean, ms[n / 2] / 1e6, ms[(int) (n * 0.95)] / 1e6, n);
+            assertThat(mean).isLessThan(50);
+        }
+    }
 }

@@ -26,6 +26,12 @@ final class FakeJudgeServer implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
+    static {
+        // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's
+        // delayed ACK: +40 ms per exchange that is the test server's, not the judge client's.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     /** One scripted reply: a judge answer text (wrapped in the protocol), an HTTP error, or a hang. */
     record Reply(int status, String answer, Map<String, String> headers, long delayMs) {
         static Reply answer(String text) {
