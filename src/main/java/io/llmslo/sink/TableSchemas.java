@@ -4,6 +4,7 @@ import static io.llmslo.sink.SqlDialect.setDouble;
 import static io.llmslo.sink.SqlDialect.setString;
 
 import io.llmslo.event.DeadLetter;
+import io.llmslo.judge.CalibrationRow;
 import io.llmslo.judge.JudgeResult;
 import io.llmslo.slo.AlertEvent;
 import io.llmslo.slo.SloStatus;
@@ -138,6 +139,29 @@ public final class TableSchemas {
         }, JudgeResult::requestId);
     }
 
+    public static TableSpec<CalibrationRow> judgeCalibration() {
+        List<Column> cols = List.of(
+                new Column("rubric", TEXT), new Column("rubric_version", BIG), new Column("eval_time", TS),
+                new Column("n_pairs", BIG), new Column("exact_agreement", DBL), new Column("within_one", DBL),
+                new Column("useful_agreement", DBL), new Column("kappa", DBL), new Column("mean_bias", DBL),
+                new Column("min_agreement", DBL), new Column("alert", "BOOLEAN"));
+        return new TableSpec<>("judge_calibration", cols, List.of("rubric", "rubric_version", "eval_time"),
+                (ps, c, d) -> {
+                    ps.setString(1, c.rubric());
+                    ps.setLong(2, c.rubricVersion());
+                    d.setTimestamp(ps, 3, c.evalTime());
+                    ps.setLong(4, c.nPairs());
+                    setDouble(ps, 5, c.exactAgreement());
+                    setDouble(ps, 6, c.withinOne());
+                    setDouble(ps, 7, c.usefulAgreement());
+                    setDouble(ps, 8, c.kappa());
+                    setDouble(ps, 9, c.meanBias());
+                    setDouble(ps, 10, c.minAgreement());
+                    ps.setBoolean(11, c.alert());
+                },
+                c -> c.rubric() + "|" + c.rubricVersion() + "|" + c.evalTime());
+    }
+
     /** The key of a dead letter: the same bad record replayed lands on the same row. */
     static String payloadHash(DeadLetter dl) {
         try {
@@ -158,6 +182,7 @@ public final class TableSchemas {
         all.add(sloAlerts());
         all.add(deadLetters());
         all.add(judgeScores());
+        all.add(judgeCalibration());
         return all;
     }
 
