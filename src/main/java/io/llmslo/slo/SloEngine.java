@@ -20,6 +20,9 @@ public final class SloEngine implements Serializable {
     /** A trailing median from fewer values than this is noise: such costs are not judged. */
     static final long MIN_TAIL_BASELINE = 20;
 
+    /** Up to this many minutes ahead, point lookups beat a scan of all minute buckets. */
+    private static final long AHEAD_SCAN_LIMIT = 120;
+
     private static final long DAY7 = 7 * TimeBuckets.DAY;
 
     private final SloDefinition def;
@@ -84,10 +87,6 @@ public final class SloEngine implements Serializable {
         if (!counted) {
             return;
         }
-        cum.n++;
-        if (good) {
-            cum.good++;
-        }
         if (cum.lastEval != Long.MIN_VALUE && o.t() <= cum.lastEval) {
             List<Map.Entry<Long, Bucket>> stale = new ArrayList<>();
             for (Map.Entry<Long, Bucket> e : checkpoints.entries()) {
@@ -149,6 +148,7 @@ public final class SloEngine implements Serializable {
     public SloStatus evaluate(long now, String cohort, BucketStore minutes, BucketStore hours,
             BucketStore checkpoints, Cumulative cum, SketchCache cache, Set<String> firing,
             List<AlertEvent> transitions) throws Exception {
+        memo.clear();
         Bucket current = checkpoint(now, minutes, checkpoints, cum);
         Counts slo = window(now, now, windowMs, current, checkpoints, cum);
         Map<String, Counts> ranges = new LinkedHashMap<>();
@@ -279,10 +279,46 @@ public final class SloEngine implements Serializable {
                 burnShort, p, n));
     }
 
-    /** Drops buckets and checkpoints no evaluation at or after {@code now} will read. */
-    public void prune(long now, BucketStore minutes, BucketStore hours, BucketStore checkpoints)
-            throws Exception {
+    /**
+     * Drops buckets and checkpoints no evaluation at or after {@code now} will read. Keys sit on
+     * a fixed grid, so only the ones that aged out since the last prune are removed, by point
+     * deletes; a full scan happens only the first time or after a long idle spell.
+     */
+    public void prune(long now, BucketStore minutes, BucketStore hours, BucketStore checkpoints,
+            Cumulative cum) throws Exception {
         long minuteCut = now - TimeBuckets.MINUTE_HORIZON - TimeBuckets.HOUR;
+        long hourCut = now - hourRetentionMs();
+        long sketchCut = now - sketchRetentionMs();
+        long last = cum.prunedAt;
+        cum.prunedAt = now;
+        if (last == Long.MIN_VALUE || now - last > TimeBuckets.DAY) {
+            pruneByScan(minuteCut, hourCut, sketchCut, minutes, hours, checkpoints);
+            return;
+        }
+        long prevMinuteCut = last - TimeBuckets.MINUTE_HORIZON - TimeBuckets.HOUR;
+        for (long m = TimeBuckets.endOf(prevMinuteCut + 1, TimeBuckets.MINUTE); m <= minuteCut;
+                m += TimeBuckets.MINUTE) {
+            minutes.remove(m);
+            if (m % TimeBuckets.HOUR != 0) {
+                checkpoints.remove(m); // fine checkpoints serve windows up to 6 h only
+            }
+        }
+        long prevHourCut = last - hourRetentionMs();
+        for (long h = TimeBuckets.endOf(prevHourCut + 1, TimeBuckets.HOUR); h <= hourCut; h += TimeBuckets.HOUR) {
+            hours.remove(h);
+            checkpoints.remove(h);
+        }
+        long prevSketchCut = last - sketchRetentionMs();
+        for (long h = TimeBuckets.endOf(prevSketchCut + 1, TimeBuckets.HOUR); h <= sketchCut; h += TimeBuckets.HOUR) {
+            Bucket b = hours.get(h);
+            if (b != null && b.sketch != null) {
+                hours.put(h, new Bucket(b.n, b.good, null));
+            }
+        }
+    }
+
+    private void pruneByScan(long minuteCut, long hourCut, long sketchCut, BucketStore minutes,
+            BucketStore hours, BucketStore checkpoints) throws Exception {
         List<Long> drop = new ArrayList<>();
         for (Map.Entry<Long, Bucket> e : minutes.entries()) {
             if (e.getKey() <= minuteCut) {
@@ -293,25 +329,24 @@ public final class SloEngine implements Serializable {
             minutes.remove(k);
         }
         drop.clear();
-        long hourCut = now - hourRetentionMs();
-        long sketchCut = now - sketchRetentionMs();
+        List<Map.Entry<Long, Bucket>> strip = new ArrayList<>();
         for (Map.Entry<Long, Bucket> e : hours.entries()) {
             if (e.getKey() <= hourCut) {
                 drop.add(e.getKey());
             } else if (e.getKey() <= sketchCut && e.getValue().sketch != null) {
-                Bucket b = e.getValue();
-                hours.put(e.getKey(), new Bucket(b.n, b.good, null));
+                strip.add(e);
             }
         }
         for (Long k : drop) {
             hours.remove(k);
         }
+        for (Map.Entry<Long, Bucket> e : strip) {
+            hours.put(e.getKey(), new Bucket(e.getValue().n, e.getValue().good, null));
+        }
         drop.clear();
-        // fine checkpoints serve windows up to 6 h; whole hours serve the longer ones
         for (Map.Entry<Long, Bucket> e : checkpoints.entries()) {
             long at = e.getKey();
-            boolean wholeHour = at % TimeBuckets.HOUR == 0;
-            if (at <= hourCut || (!wholeHour && at <= minuteCut)) {
+            if (at <= hourCut || (at % TimeBuckets.HOUR != 0 && at <= minuteCut)) {
                 drop.add(at);
             }
         }
@@ -346,30 +381,42 @@ public final class SloEngine implements Serializable {
         return diff(current, lookup(windowStart(end, length), checkpoints, cum));
     }
 
+    /** Windows of equal length share a start: look each start up once per evaluation. */
+    private final java.util.HashMap<Long, Bucket> memo = new java.util.HashMap<>();
+
     /**
-     * Stores C(now): the running totals minus observations that arrived ahead of {@code now}
-     * (within the watermark's lag, so only a few minute buckets). Evaluation instants skipped
-     * while the series was idle get the last value, since nothing happened in between.
+     * Stores C(now) = C(last evaluation) + the minute buckets since it. Observations that arrived
+     * ahead of {@code now} sit in later minute buckets and are not touched; late ones already
+     * corrected the stored checkpoints in {@link #add}. Instants skipped while the series was
+     * idle get the last value, since nothing happened in between.
      */
     private Bucket checkpoint(long now, BucketStore minutes, BucketStore checkpoints, Cumulative cum)
             throws Exception {
-        long aheadN = 0;
-        long aheadGood = 0;
-        for (long m = now + TimeBuckets.MINUTE; m <= TimeBuckets.endOf(cum.maxT, TimeBuckets.MINUTE);
-                m += TimeBuckets.MINUTE) {
-            Bucket b = minutes.get(m);
-            if (b != null) {
-                aheadN += b.n;
-                aheadGood += b.good;
+        Bucket previous = cum.lastEval == Long.MIN_VALUE ? null : checkpoints.get(cum.lastEval);
+        long from = previous == null ? Long.MIN_VALUE : cum.lastEval;
+        long n = previous == null ? 0 : previous.n;
+        long good = previous == null ? 0 : previous.good;
+        if (previous != null && (now - from) / TimeBuckets.MINUTE <= AHEAD_SCAN_LIMIT) {
+            for (long m = from + TimeBuckets.MINUTE; m <= now; m += TimeBuckets.MINUTE) {
+                Bucket b = minutes.get(m);
+                if (b != null) {
+                    n += b.n;
+                    good += b.good;
+                }
+            }
+        } else {
+            // first evaluation, or back from a long idle spell: one pass over the buckets
+            for (Map.Entry<Long, Bucket> e : minutes.entries()) {
+                if (e.getKey() > from && e.getKey() <= now) {
+                    n += e.getValue().n;
+                    good += e.getValue().good;
+                }
             }
         }
-        Bucket c = new Bucket(cum.n - aheadN, cum.good - aheadGood, null);
-        if (cum.lastEval != Long.MIN_VALUE && now > cum.lastEval) {
-            Bucket idle = checkpoints.get(cum.lastEval);
-            if (idle != null) {
-                fillIdle(cum.lastEval, now, idle, checkpoints);
-            }
+        if (previous != null && now > from + TimeBuckets.MINUTE) {
+            fillIdle(from, now, previous, checkpoints);
         }
+        Bucket c = new Bucket(n, good, null);
         checkpoints.put(now, c);
         if (cum.firstEval == Long.MIN_VALUE) {
             cum.firstEval = now;
@@ -393,11 +440,17 @@ public final class SloEngine implements Serializable {
     }
 
     /** C(x): zero before the series began; otherwise the checkpoint at x (or the latest before). */
-    private static Bucket lookup(long x, BucketStore checkpoints, Cumulative cum) throws Exception {
+    private Bucket lookup(long x, BucketStore checkpoints, Cumulative cum) throws Exception {
         if (cum.firstEval == Long.MIN_VALUE || x < cum.firstEval) {
             return ZERO;
         }
-        Bucket c = checkpoints.get(x);
+        Bucket c = memo.get(x);
+        if (c == null) {
+            c = checkpoints.get(x);
+            if (c != null) {
+                memo.put(x, c);
+            }
+        }
         if (c != null) {
             return c;
         }

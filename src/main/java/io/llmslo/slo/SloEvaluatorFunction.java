@@ -163,16 +163,13 @@ public class SloEvaluatorFunction
         SketchCache cache = sketchCaches.computeIfAbsent(ctx.getCurrentKey(), k -> new SketchCache());
         SloStatus status = engine.evaluate(at, key[1], minuteStore, hourStore, checkpointStore, cum,
                 cache, open, transitions);
-        cumulative.update(cum);
         out.collect(status);
         for (AlertEvent a : transitions) {
             ctx.output(ALERTS, a);
         }
         firing.update(open.isEmpty() ? null : String.join(",", open));
-        if (at % TimeBuckets.HOUR == 0) {
-            // hourly is often enough: state grows by at most an hour of buckets in between
-            engine.prune(at, minuteStore, hourStore, checkpointStore);
-        }
+        engine.prune(at, minuteStore, hourStore, checkpointStore, cum);
+        cumulative.update(cum);
 
         long following = at + interval;
         boolean windowHoldsData = last > following - engine.windowMs();

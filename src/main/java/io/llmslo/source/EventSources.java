@@ -24,7 +24,10 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 public final class EventSources {
 
     /** Sources may run ahead of the slowest one by at most this much event time. */
-    static final Duration MAX_DRIFT = Duration.ofMinutes(30);
+    static final Duration MAX_DRIFT = Duration.ofHours(6);
+
+    /** Event-time step between watermarks emitted on events (see ProgressiveWatermarks). */
+    static final long WATERMARK_STEP_MS = 60_000;
 
     private EventSources() {}
 
@@ -53,10 +56,11 @@ public final class EventSources {
      * file wait for the responses instead of piling up in the joiner's state.
      */
     static WatermarkStrategy<Envelope> watermarks(JobConfig cfg) {
+        long outOfOrderness = cfg.eventTime.outOfOrderness().toMillis();
         WatermarkStrategy<Envelope> w = WatermarkStrategy
-                .<Envelope>forBoundedOutOfOrderness(cfg.eventTime.outOfOrderness())
+                .<Envelope>forGenerator(ctx -> new ProgressiveWatermarks(outOfOrderness, WATERMARK_STEP_MS))
                 .withTimestampAssigner((e, previous) -> e.ts() == Long.MIN_VALUE ? previous : e.ts())
-                .withWatermarkAlignment("llm-events", MAX_DRIFT, Duration.ofSeconds(1));
+                .withWatermarkAlignment("llm-events", MAX_DRIFT, Duration.ofMillis(100));
         if (cfg.sources.kafka()) {
             w = w.withIdleness(cfg.eventTime.idleness());
         }
