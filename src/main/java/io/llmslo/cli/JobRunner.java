@@ -37,8 +37,6 @@ public final class JobRunner {
             conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
                     cfg.state.exactlyOnce() ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
         }
-        // a JSONL file is one split, so sources align as wholes; FileSource cannot pause splits
-        conf.set(PipelineOptions.ALLOW_UNALIGNED_SOURCE_SPLITS, true);
         // every stream and state type is a POJO/record: a silent Kryo fallback is a bug
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         return conf;
@@ -69,7 +67,10 @@ public final class JobRunner {
     }
 
     public static StreamExecutionEnvironment environment(JobConfig cfg) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(engineConfig(cfg));
+        Configuration conf = engineConfig(cfg);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        // a context environment (test MiniCluster, `flink run`) may not take the options above
+        env.configure(conf, JobRunner.class.getClassLoader());
         env.setParallelism(cfg.parallelism);
         return env;
     }

@@ -51,18 +51,20 @@ public final class EventSources {
     }
 
     /**
-     * Bounded out-of-orderness from each event's {@code ts}. Watermark alignment keeps the three
-     * sources within {@link #MAX_DRIFT} of each other: in a replay, ratings days ahead in the
-     * file wait for the responses instead of piling up in the joiner's state.
+     * Bounded out-of-orderness from each event's {@code ts}. For Kafka, watermark alignment keeps
+     * the three topics within {@link #MAX_DRIFT} of each other, so a backfill of ratings does not
+     * pile up in the joiner's state. FileSource cannot pause its splits, so file replays run
+     * unaligned: feedback and ratings read ahead wait in the joiner (small records, bounded by
+     * the files).
      */
     static WatermarkStrategy<Envelope> watermarks(JobConfig cfg) {
         long outOfOrderness = cfg.eventTime.outOfOrderness().toMillis();
         WatermarkStrategy<Envelope> w = WatermarkStrategy
                 .<Envelope>forGenerator(ctx -> new ProgressiveWatermarks(outOfOrderness, WATERMARK_STEP_MS))
-                .withTimestampAssigner((e, previous) -> e.ts() == Long.MIN_VALUE ? previous : e.ts())
-                .withWatermarkAlignment("llm-events", MAX_DRIFT, Duration.ofMillis(100));
+                .withTimestampAssigner((e, previous) -> e.ts() == Long.MIN_VALUE ? previous : e.ts());
         if (cfg.sources.kafka()) {
-            w = w.withIdleness(cfg.eventTime.idleness());
+            w = w.withIdleness(cfg.eventTime.idleness())
+                    .withWatermarkAlignment("llm-events", MAX_DRIFT, Duration.ofMillis(100));
         }
         return w;
     }
