@@ -220,7 +220,11 @@ public final class JobConfig implements Serializable {
         }
         String apiKeyEnv = j.string("api_key_env", null);
         if (apiKeyEnv != null && !apiKeyEnv.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            throw j.error("api_key_env", "the NAME of an environment variable (never the key itself)");
+            // not j.error(...): that echoes the value, and a value that is no variable name is
+            // most likely the key itself, which must not reach a log
+            throw new ConfigException(j.file() + ": key '" + j.get("api_key_env").path()
+                    + "' expected the NAME of an environment variable (never the key itself),"
+                    + " got a value that is not a variable name (not shown: it may be a secret)");
         }
         ConfigNode cb = j.get("circuit_breaker");
         cb.allowOnly("failure_rate", "open_for");

@@ -26,8 +26,11 @@ public final class EventParser implements Serializable {
 
     private ObjectMapper mapper() {
         if (mapper == null) {
+            // trailing tokens fail: two records glued on one line must be a dead letter, not
+            // the first record parsed and the second silently dropped
             mapper = new ObjectMapper()
-                    .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, false);
+                    .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, false)
+                    .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
         }
         return mapper;
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -121,7 +122,7 @@ public final class SloCatalog implements Serializable {
             List<BurnTier> baseTiers = base.isQuality() ? qualityTiers : tiers;
             SloDefinition d = override(base, overrides.get(base.name()), baseTiers, alpha, minN);
             if (d.kind() != SloKind.REFUSAL_DRIFT) {
-                checkTiersAttainable(slo, d);
+                checkTiersAttainable(slo, d, tiersKey(slo, overrides.get(base.name()), base));
             }
             out.put(d.name(), d);
         }
@@ -191,19 +192,37 @@ public final class SloCatalog implements Serializable {
         return out;
     }
 
+    /** Where the SLO's tiers were written, so an error names a key the file has; null: defaults. */
+    private static String tiersKey(ConfigNode slo, ConfigNode override, SloDefinition base) {
+        if (override != null && override.has("tiers")) {
+            return override.path() + ".tiers";
+        }
+        String shared = base.isQuality() ? "quality_tiers" : "tiers";
+        return slo.has(shared) ? slo.get(shared).path() : null;
+    }
+
     /** A tier at or above 1 / (1 − target) can never fire: reject it instead of shipping a dud. */
-    private static void checkTiersAttainable(ConfigNode slo, SloDefinition d) {
+    private static void checkTiersAttainable(ConfigNode slo, SloDefinition d, String tiersKey) {
         double max = d.maxBurn();
         for (int i = 0; i < d.tiers().size(); i++) {
             BurnTier t = d.tiers().get(i);
-            if (t.burn() >= max) {
-                throw new ConfigException(String.format(
-                        "%s: key 'slo.definitions.%s.tiers[%d].burn' (severity %s) expected a burn"
-                                + " rate below %.2f = 1 / (1 - target %s), the fastest this SLO can"
-                                + " burn, got %s: the tier could never fire. Lower the burn or set"
-                                + " quality_tiers / the SLO's own tiers.",
-                        slo.file(), d.name(), i, t.severity(), max, d.target(), t.burn()));
+            if (t.burn() < max) {
+                continue;
             }
+            if (tiersKey == null) {
+                // default tiers: only the SLO's own target (written in the file) can have made them unattainable
+                throw new ConfigException(String.format(Locale.ROOT,
+                        "%s: key 'slo.definitions.%s.target' expected a target under which the default"
+                                + " tier %s (burn %s) can fire, got %s: the fastest this SLO can burn"
+                                + " is %.2f = 1 / (1 - target), so the tier could never fire. Set the"
+                                + " SLO's own tiers or raise the target.",
+                        slo.file(), d.name(), t.severity(), t.burn(), d.target(), max));
+            }
+            throw new ConfigException(String.format(Locale.ROOT,
+                    "%s: key '%s[%d].burn' (severity %s) expected a burn rate below %.2f ="
+                            + " 1 / (1 - target %s), the fastest %s can burn, got %s: the tier could"
+                            + " never fire. Lower the burn or set quality_tiers / the SLO's own tiers.",
+                    slo.file(), tiersKey, i, t.severity(), max, d.target(), d.name(), t.burn()));
         }
     }
 }
