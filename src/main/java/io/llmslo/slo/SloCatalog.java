@@ -76,9 +76,11 @@ public final class SloCatalog implements Serializable {
 
     /** Builds the catalogue from the job file's {@code slo} node (absent: all defaults). */
     public static SloCatalog fromConfig(ConfigNode slo) {
-        slo.allowOnly("alpha", "min_n", "budget_period", "tiers", "quality_tiers", "definitions");
+        slo.allowOnly("alpha", "min_n", "alert_min_n", "budget_period", "tiers", "quality_tiers",
+                "definitions");
         double alpha = slo.number("alpha", 0.01, 1e-9, 0.5);
         int minN = slo.integer("min_n", 50, 1, Integer.MAX_VALUE);
+        int alertMinN = slo.integer("alert_min_n", 20, 1, Integer.MAX_VALUE);
         Duration budget = slo.duration("budget_period", Duration.ofDays(30));
         List<BurnTier> tiers =
                 slo.has("tiers") ? parseTiers(slo.get("tiers")) : defaultTiers();
@@ -120,7 +122,7 @@ public final class SloCatalog implements Serializable {
         Map<String, SloDefinition> out = new LinkedHashMap<>();
         for (SloDefinition base : seed) {
             List<BurnTier> baseTiers = base.isQuality() ? qualityTiers : tiers;
-            SloDefinition d = override(base, overrides.get(base.name()), baseTiers, alpha, minN);
+            SloDefinition d = override(base, overrides.get(base.name()), baseTiers, alpha, minN, alertMinN);
             if (d.kind() != SloKind.REFUSAL_DRIFT) {
                 checkTiersAttainable(slo, d, tiersKey(slo, overrides.get(base.name()), base));
             }
@@ -135,18 +137,18 @@ public final class SloCatalog implements Serializable {
         boolean alertOnly = COST_P99.equals(name);
         return new SloDefinition(name, kind, true, target, window, threshold,
                 bySurface == null ? new HashMap<>() : bySurface, quantile, factor, baseline,
-                budget, List.of(), alertOnly, 0, 0);
+                budget, List.of(), alertOnly, 0, 0, 0);
     }
 
     private static SloDefinition override(SloDefinition b, ConfigNode c, List<BurnTier> tiers,
-            double alpha, int minN) {
+            double alpha, int minN, int alertMinN) {
         if (c == null) {
             return new SloDefinition(b.name(), b.kind(), b.enabled(), b.target(), b.window(),
                     b.threshold(), b.thresholdBySurface(), b.quantile(), b.factor(), b.baseline(),
-                    b.budgetPeriod(), tiers, b.alertOnly(), minN, alpha);
+                    b.budgetPeriod(), tiers, b.alertOnly(), minN, alertMinN, alpha);
         }
         c.allowOnly("enabled", "target", "window", "threshold", "thresholds", "quantile",
-                "factor", "baseline", "budget_period", "tiers", "min_n", "alpha");
+                "factor", "baseline", "budget_period", "tiers", "min_n", "alert_min_n", "alpha");
         double target = b.kind() == SloKind.REFUSAL_DRIFT
                 ? c.number("target", b.target(), 0, 1)
                 : c.number("target", b.target(), 0.5, 0.999999);
@@ -161,7 +163,8 @@ public final class SloCatalog implements Serializable {
                 c.number("quantile", b.quantile(), 0.01, 0.9999),
                 c.number("factor", b.factor(), 0, 1_000), c.duration("baseline", b.baseline()),
                 budget, c.has("tiers") ? parseTiers(c.get("tiers")) : tiers, b.alertOnly(),
-                c.integer("min_n", minN, 1, Integer.MAX_VALUE), c.number("alpha", alpha, 1e-9, 0.5));
+                c.integer("min_n", minN, 1, Integer.MAX_VALUE),
+                c.integer("alert_min_n", alertMinN, 1, Integer.MAX_VALUE), c.number("alpha", alpha, 1e-9, 0.5));
     }
 
     static List<BurnTier> parseTiers(ConfigNode list) {

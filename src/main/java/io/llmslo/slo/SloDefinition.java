@@ -16,6 +16,8 @@ import java.util.Map;
  *     increase (refusal drift)
  * @param baseline the comparison period before the window (refusal drift, tail blow-up)
  * @param alertOnly no error budget (reported, alerts only on significant breach)
+ * @param minN fewest valid events for a breach verdict (and for quality alerts)
+ * @param alertMinN fewest events in a tier's long window before any non-quality alert opens
  */
 public record SloDefinition(
         String name,
@@ -32,11 +34,17 @@ public record SloDefinition(
         List<BurnTier> tiers,
         boolean alertOnly,
         long minN,
+        long alertMinN,
         double alpha)
         implements Serializable {
 
     public boolean isQuality() {
         return name.startsWith("quality.");
+    }
+
+    /** Fewest events in an alert tier's long window: quality SLOs use {@code min_n}. */
+    public long alertFloor() {
+        return isQuality() ? minN : alertMinN;
     }
 
     public boolean hasQuantile() {

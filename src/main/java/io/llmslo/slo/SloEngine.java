@@ -146,7 +146,7 @@ public final class SloEngine implements Serializable {
      * window sum is C(end) - C(start) from the stored checkpoints: O(1) per window.
      */
     public SloStatus evaluate(long now, String cohort, BucketStore minutes, BucketStore hours,
-            BucketStore checkpoints, Cumulative cum, SketchCache cache, Set<String> firing,
+            BucketStore checkpoints, Cumulative cum, SketchCache cache, AlertState firing,
             List<AlertEvent> transitions) throws Exception {
         memo.clear();
         Bucket current = checkpoint(now, minutes, checkpoints, cum);
@@ -204,7 +204,7 @@ public final class SloEngine implements Serializable {
     }
 
     private SloStatus refusalDrift(long now, String cohort, Counts cur, Counts base,
-            Double value7dAgo, Set<String> firing, List<AlertEvent> transitions) {
+            Double value7dAgo, AlertState firing, List<AlertEvent> transitions) {
         long refusedNow = cur.n - cur.good;
         long refusedBase = base.n - base.good;
         Double value = null;
@@ -227,56 +227,75 @@ public final class SloEngine implements Serializable {
 
     /** SLOs without a budget alert on a significant breach only, as one "ticket". */
     private String breachAlert(long now, String cohort, String status, double p, long n,
-            Set<String> firing, List<AlertEvent> transitions) {
-        boolean fire = SloStatus.BREACH.equals(status);
-        transition(now, cohort, "ticket", fire, Durations.format(def.window()), null, null, null, p, n,
-                firing, transitions);
-        return fire ? "ticket" : null;
+            AlertState firing, List<AlertEvent> transitions) {
+        boolean breach = SloStatus.BREACH.equals(status);
+        transition(now, cohort, "ticket", breach, !breach, TimeBuckets.HOUR, Durations.format(def.window()),
+                null, null, null, p, n, firing, transitions);
+        return firing.open.containsKey("ticket") ? "ticket" : null;
     }
 
     /**
-     * Multi-window, multi-burn-rate alerts with the low-traffic guard: both windows burn faster
-     * than the tier, and the long window's bad count is significant against H0 bad_rate <= burn
-     * * (1 - target). Returns the highest firing severity (tiers are listed highest first).
+     * Multi-window, multi-burn-rate alerts with the low-traffic guard. A tier opens when both
+     * windows burn faster than the tier, the long window's bad count is significant against H0
+     * bad_rate <= burn * (1 - target), and the long window holds enough events. It resolves when
+     * the long window no longer burns, or the short window does not while holding enough events
+     * to mean it (at least one bad one expected at the tier's rate), and that has held for one
+     * short window: a short window of three requests going quiet does not close an outage.
+     * Returns the highest open severity (tiers are listed highest first).
      */
     private String burnAlerts(long now, String cohort, Map<String, Counts> ranges,
-            Set<String> firing, List<AlertEvent> transitions) {
+            AlertState firing, List<AlertEvent> transitions) {
         String highest = null;
         double budget = 1.0 - def.target();
         for (BurnTier t : def.tiers()) {
             Counts lw = ranges.get(key(t.longWindow()));
             Counts sw = t.shortWindow() == null ? null : ranges.get(key(t.shortWindow()));
+            double allowed = Math.min(1.0, t.burn() * budget);
             double burnLong = SloStatistics.burnRate(lw.good, lw.n, def.target());
             Double burnShort = sw == null ? null : SloStatistics.burnRate(sw.good, sw.n, def.target());
-            double p = SloStatistics.pValueBadAbove(lw.n - lw.good, lw.n, Math.min(1.0, t.burn() * budget));
-            boolean fire = burnLong > t.burn()
+            double p = SloStatistics.pValueBadAbove(lw.n - lw.good, lw.n, allowed);
+            boolean open = burnLong > t.burn()
                     && (burnShort == null || burnShort > t.burn())
                     && p < def.alpha()
-                    && (!def.isQuality() || lw.n >= def.minN());
-            transition(now, cohort, t.severity(), fire, Durations.format(t.longWindow()),
+                    && lw.n >= def.alertFloor();
+            long meaningfulShort = (long) Math.ceil(1.0 / allowed);
+            boolean recovered = burnLong <= t.burn()
+                    || (burnShort != null && burnShort <= t.burn() && sw.n >= meaningfulShort);
+            long hold = t.shortWindow() == null ? TimeBuckets.HOUR : t.shortWindow().toMillis();
+            transition(now, cohort, t.severity(), open, recovered, hold, Durations.format(t.longWindow()),
                     Durations.format(t.shortWindow()), burnLong, burnShort, p, lw.n, firing, transitions);
-            if (fire && highest == null) {
+            if (highest == null && firing.open.containsKey(t.severity())) {
                 highest = t.severity();
             }
         }
         return highest;
     }
 
-    private void transition(long now, String cohort, String severity, boolean fire, String longW,
-            String shortW, Double burnLong, Double burnShort, double p, long n, Set<String> firing,
-            List<AlertEvent> transitions) {
-        boolean was = firing.contains(severity);
-        if (fire == was) {
+    private void transition(long now, String cohort, String severity, boolean open, boolean recovered,
+            long hold, String longW, String shortW, Double burnLong, Double burnShort, double p, long n,
+            AlertState firing, List<AlertEvent> transitions) {
+        Long since = firing.open.get(severity);
+        if (since == null) {
+            if (open) {
+                firing.open.put(severity, AlertState.NOT_RESOLVING);
+                transitions.add(new AlertEvent(def.name(), cohort, severity, AlertEvent.FIRING, now, longW,
+                        shortW, burnLong, burnShort, p, n));
+            }
             return;
         }
-        if (fire) {
-            firing.add(severity);
-        } else {
-            firing.remove(severity);
+        if (!recovered) {
+            firing.open.put(severity, AlertState.NOT_RESOLVING);
+            return;
         }
-        transitions.add(new AlertEvent(def.name(), cohort, severity,
-                fire ? AlertEvent.FIRING : AlertEvent.RESOLVED, now, longW, shortW, burnLong,
-                burnShort, p, n));
+        if (since == AlertState.NOT_RESOLVING) {
+            since = now;
+            firing.open.put(severity, since);
+        }
+        if (now - since >= hold) {
+            firing.open.remove(severity);
+            transitions.add(new AlertEvent(def.name(), cohort, severity, AlertEvent.RESOLVED, now, longW,
+                    shortW, burnLong, burnShort, p, n));
+        }
     }
 
     /**

@@ -52,7 +52,7 @@ public class SloEvaluatorFunction
     private transient ValueState<Cumulative> cumulative;
     /** Per-series in-memory sketch merges; not state (rebuilt when missing). */
     private transient Map<String, SketchCache> sketchCaches;
-    private transient ValueState<String> firing;
+    private transient ValueState<AlertState> firing;
     private transient ValueState<TailBaseline> tail;
     private transient ValueState<Long> cleanupAt;
     private transient BucketStore minuteStore;
@@ -88,7 +88,7 @@ public class SloEvaluatorFunction
             }
         };
         checkpointStore = adapt(checkpoints, TimeBuckets.MINUTE);
-        firing = getRuntimeContext().getState(new ValueStateDescriptor<>("firing", Types.STRING));
+        firing = getRuntimeContext().getState(new ValueStateDescriptor<>("alerts", AlertState.class));
         tail = getRuntimeContext().getState(new ValueStateDescriptor<>("tail-baseline", TailBaseline.class));
         cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
         minuteStore = adapt(minutes, TimeBuckets.MINUTE);
@@ -158,7 +158,7 @@ public class SloEvaluatorFunction
             nextEval.clear();
             return;
         }
-        Set<String> open = parse(firing.value());
+        AlertState open = firing.value() == null ? new AlertState() : firing.value();
         List<AlertEvent> transitions = new ArrayList<>();
         SketchCache cache = sketchCaches.computeIfAbsent(ctx.getCurrentKey(), k -> new SketchCache());
         SloStatus status = engine.evaluate(at, key[1], minuteStore, hourStore, checkpointStore, cum,
@@ -167,7 +167,11 @@ public class SloEvaluatorFunction
         for (AlertEvent a : transitions) {
             ctx.output(ALERTS, a);
         }
-        firing.update(open.isEmpty() ? null : String.join(",", open));
+        if (open.isEmpty()) {
+            firing.clear();
+        } else {
+            firing.update(open);
+        }
         engine.prune(at, minuteStore, hourStore, checkpointStore, cum);
         cumulative.update(cum);
 
@@ -195,10 +199,6 @@ public class SloEvaluatorFunction
         firing.clear();
         tail.clear();
         cleanupAt.clear();
-    }
-
-    private static Set<String> parse(String csv) {
-        return csv == null ? new LinkedHashSet<>() : new LinkedHashSet<>(Arrays.asList(csv.split(",")));
     }
 
     /**

@@ -22,7 +22,7 @@ final class SeriesDriver {
     final Cumulative cum = new Cumulative();
     final SketchCache cache = new SketchCache();
     final TailBaseline tail = new TailBaseline();
-    final Set<String> firing = new LinkedHashSet<>();
+    final AlertState firing = new AlertState();
     final List<AlertEvent> transitions = new ArrayList<>();
     final List<SloStatus> statuses = new ArrayList<>();
     long nextEval = Long.MIN_VALUE;

@@ -28,7 +28,7 @@ class SloEngineTest {
         final Cumulative cum = new Cumulative();
         final SketchCache cache = new SketchCache();
         final TailBaseline tail = new TailBaseline();
-        final Set<String> firing = new LinkedHashSet<>();
+        final AlertState firing = new AlertState();
         final List<AlertEvent> transitions = new ArrayList<>();
         long nextEval = Long.MIN_VALUE;
         SloStatus last;
