@@ -416,7 +416,8 @@ public final class TrafficSimulator {
                     boolean useful = uUseful < quality.usefulProbability(level, refused);
                     int score = QualityModel.score(level, refused, useful, uScore);
                     Rating rating = new Rating(requestId, formatTs(rts),
-                            String.format("rater-%02d", 1 + (int) (uRater * RATERS)), surface.rubric, 1, score,
+                            String.format("rater-%02d", 1 + (int) (uRater * RATERS)), surface.rubric,
+                            rubricVersion(surface.rubric), score,
                             uUsefulField < 0.5 ? Boolean.valueOf(useful) : null);
                     String rline = json(rating);
                     long rarr = rts + arrivalDelay(jitter[4], jitter[5]);
@@ -504,6 +505,11 @@ public final class TrafficSimulator {
                 node.put("signal", "meh");
             }
             return json(node);
+        }
+
+        /** Raters score against the shipped rubric versions (rubrics/*.yaml), so pairs calibrate. */
+        private static int rubricVersion(String rubric) {
+            return "groundedness".equals(rubric) ? 2 : 3;
         }
 
         private String invalidRating(Rating rating, String line, double u) {

@@ -50,6 +50,25 @@ public final class QuantileSketches {
         return encode(s);
     }
 
+    /**
+     * How many values of a serialized sketch exceed {@code threshold}, and how many it holds:
+     * {above, total}. Exact up to the sketch's relative accuracy (a value within 0.5 % of the
+     * threshold may land on either side).
+     */
+    public static long[] countAbove(byte[] bytes, double threshold) {
+        if (bytes == null) {
+            return new long[] {0, 0};
+        }
+        DDSketch s = decode(bytes);
+        long[] out = {0, Math.round(s.getCount())};
+        s.getPositiveValueStore().forEach((index, count) -> {
+            if (s.getIndexMapping().value(index) > threshold) {
+                out[0] += Math.round(count);
+            }
+        });
+        return out;
+    }
+
     public static void mergeInto(DDSketch target, byte[] bytes) {
         if (bytes == null) {
             return;

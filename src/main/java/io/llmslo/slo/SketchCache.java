@@ -3,15 +3,23 @@ package io.llmslo.slo;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 
 /**
- * In-memory cache of one series' merged whole-hour sketch: not state, rebuilt after a restore
- * or a late observation. Keeps quantile evaluation at one merge per evaluation.
+ * In-memory cache of one series' merged sketches: the whole hours of the window (rebuilt once an
+ * hour) and the current hour's minutes up to the last evaluation (extended by the few minutes
+ * since). Not state: rebuilt from the buckets after a restore or a late observation, and a pure
+ * function of the buckets at or before the evaluation instant, so results do not depend on
+ * arrival timing.
  */
 public final class SketchCache {
     long hour = Long.MIN_VALUE;
     DDSketch wholeHours;
+    /** Minute buckets of the current hour merged so far, up to and including {@code partialTo}. */
+    DDSketch partial;
+    long partialTo = Long.MIN_VALUE;
 
     public void invalidate() {
         hour = Long.MIN_VALUE;
         wholeHours = null;
+        partial = null;
+        partialTo = Long.MIN_VALUE;
     }
 }

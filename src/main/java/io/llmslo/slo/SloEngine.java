@@ -75,9 +75,12 @@ public final class SloEngine implements Serializable {
             Cumulative cum, TailBaseline tail) throws Exception {
         boolean counted = true;
         boolean good = o.good();
+        boolean late = cum.lastEval != Long.MIN_VALUE && o.t() <= cum.lastEval;
         if (def.kind() == SloKind.TAIL_BLOWUP) {
-            double median = trailingMedian(o.t(), hours, tail);
-            counted = !Double.isNaN(median);
+            // judged at evaluation, once the previous hours are complete (see judgeTail); only
+            // a late value, whose minute was already judged, is judged here
+            double median = late ? trailingMedian(o.t(), hours, tail) : Double.NaN;
+            counted = late && !Double.isNaN(median);
             good = counted && o.value() <= def.factor() * median;
         }
         double value = sketches ? o.value() : Double.NaN;
@@ -87,7 +90,7 @@ public final class SloEngine implements Serializable {
         if (!counted) {
             return;
         }
-        if (cum.lastEval != Long.MIN_VALUE && o.t() <= cum.lastEval) {
+        if (late) {
             List<Map.Entry<Long, Bucket>> stale = new ArrayList<>();
             for (Map.Entry<Long, Bucket> e : checkpoints.entries()) {
                 if (e.getKey() >= o.t()) {
@@ -120,11 +123,26 @@ public final class SloEngine implements Serializable {
     }
 
     /**
+     * Tail blow-up for one minute's costs, at the evaluation that passes that minute: by then
+     * every value of the baseline hours has arrived, so the verdict does not depend on arrival
+     * order. Returns {valid, good}; no verdict (0, 0) without a baseline.
+     */
+    private long[] judgeTail(long minuteEnd, Bucket b, BucketStore hours, TailBaseline tail) throws Exception {
+        double median = trailingMedian(minuteEnd, hours, tail);
+        if (Double.isNaN(median)) {
+            return new long[] {0, 0};
+        }
+        long[] aboveAndTotal = QuantileSketches.countAbove(b.sketch, def.factor() * median);
+        return new long[] {aboveAndTotal[1], aboveAndTotal[1] - aboveAndTotal[0]};
+    }
+
+    /**
      * Median of the previous baseline period (whole hours before the observation's hour), never
      * of data after the observation: (floor_h(t) - baseline, floor_h(t)].
      */
     private double trailingMedian(long t, BucketStore hours, TailBaseline cache) throws Exception {
-        long hour = TimeBuckets.floorTo(t, TimeBuckets.HOUR);
+        // the start of t's own hour bucket (t - 1: a value at 10:00 belongs to (09:00, 10:00])
+        long hour = TimeBuckets.floorTo(t - 1, TimeBuckets.HOUR);
         if (cache.hour == hour) {
             return cache.median;
         }
@@ -146,10 +164,10 @@ public final class SloEngine implements Serializable {
      * window sum is C(end) - C(start) from the stored checkpoints: O(1) per window.
      */
     public SloStatus evaluate(long now, String cohort, BucketStore minutes, BucketStore hours,
-            BucketStore checkpoints, Cumulative cum, SketchCache cache, AlertState firing,
-            List<AlertEvent> transitions) throws Exception {
+            BucketStore checkpoints, Cumulative cum, TailBaseline tail, SketchCache cache,
+            AlertState firing, List<AlertEvent> transitions) throws Exception {
         memo.clear();
-        Bucket current = checkpoint(now, minutes, checkpoints, cum);
+        Bucket current = checkpoint(now, minutes, hours, checkpoints, cum, tail);
         Counts slo = window(now, now, windowMs, current, checkpoints, cum);
         Map<String, Counts> ranges = new LinkedHashMap<>();
         ranges.put("1h", window(now, now, TimeBuckets.HOUR, current, checkpoints, cum));
@@ -409,27 +427,36 @@ public final class SloEngine implements Serializable {
      * corrected the stored checkpoints in {@link #add}. Instants skipped while the series was
      * idle get the last value, since nothing happened in between.
      */
-    private Bucket checkpoint(long now, BucketStore minutes, BucketStore checkpoints, Cumulative cum)
-            throws Exception {
+    private Bucket checkpoint(long now, BucketStore minutes, BucketStore hours, BucketStore checkpoints,
+            Cumulative cum, TailBaseline tail) throws Exception {
         Bucket previous = cum.lastEval == Long.MIN_VALUE ? null : checkpoints.get(cum.lastEval);
         long from = previous == null ? Long.MIN_VALUE : cum.lastEval;
         long n = previous == null ? 0 : previous.n;
         long good = previous == null ? 0 : previous.good;
+        List<Map.Entry<Long, Bucket>> since = new ArrayList<>();
         if (previous != null && (now - from) / TimeBuckets.MINUTE <= AHEAD_SCAN_LIMIT) {
             for (long m = from + TimeBuckets.MINUTE; m <= now; m += TimeBuckets.MINUTE) {
                 Bucket b = minutes.get(m);
                 if (b != null) {
-                    n += b.n;
-                    good += b.good;
+                    since.add(Map.entry(m, b));
                 }
             }
         } else {
             // first evaluation, or back from a long idle spell: one pass over the buckets
             for (Map.Entry<Long, Bucket> e : minutes.entries()) {
                 if (e.getKey() > from && e.getKey() <= now) {
-                    n += e.getValue().n;
-                    good += e.getValue().good;
+                    since.add(e);
                 }
+            }
+        }
+        for (Map.Entry<Long, Bucket> e : since) {
+            if (def.kind() == SloKind.TAIL_BLOWUP) {
+                long[] judged = judgeTail(e.getKey(), e.getValue(), hours, tail);
+                n += judged[0];
+                good += judged[1];
+            } else {
+                n += e.getValue().n;
+                good += e.getValue().good;
             }
         }
         if (previous != null && now > from + TimeBuckets.MINUTE) {
@@ -488,9 +515,9 @@ public final class SloEngine implements Serializable {
     private static final Bucket ZERO = new Bucket(0, 0, null);
 
     /**
-     * The quantile over the window's buckets: minute buckets for windows up to 6 h, otherwise
-     * the hours since the window's start including the current one so far. The merge of the
-     * whole hours changes once an hour, so it is cached per series (in memory, rebuilt on need).
+     * The quantile over the window: minute buckets for windows up to 6 h; otherwise the whole
+     * hours since the window's start plus the current hour's minutes up to {@code now}. Merges are
+     * cached per series (in memory, rebuilt on need), so an evaluation merges a few minutes.
      */
     private Double quantile(long now, BucketStore minutes, BucketStore hours, SketchCache cache)
             throws Exception {
@@ -505,7 +532,7 @@ public final class SloEngine implements Serializable {
             }
         } else {
             long fh = TimeBuckets.floorTo(now, TimeBuckets.HOUR);
-            if (cache.hour != fh || cache.wholeHours == null) {
+            if (cache.hour != fh || cache.wholeHours == null || cache.partialTo > now) {
                 DDSketch whole = QuantileSketches.empty();
                 for (long h = fh - windowMs + TimeBuckets.HOUR; h <= fh; h += TimeBuckets.HOUR) {
                     Bucket b = hours.get(h);
@@ -515,12 +542,20 @@ public final class SloEngine implements Serializable {
                 }
                 cache.hour = fh;
                 cache.wholeHours = whole;
+                cache.partial = QuantileSketches.empty();
+                cache.partialTo = fh;
             }
+            // the current hour from its minute buckets up to now only: values that arrived ahead
+            // of this instant belong to later evaluations
+            for (long m = cache.partialTo + TimeBuckets.MINUTE; m <= now; m += TimeBuckets.MINUTE) {
+                Bucket b = minutes.get(m);
+                if (b != null) {
+                    QuantileSketches.mergeInto(cache.partial, b.sketch);
+                }
+            }
+            cache.partialTo = now;
             merged = cache.wholeHours.copy();
-            Bucket partial = hours.get(fh + TimeBuckets.HOUR);
-            if (partial != null) {
-                QuantileSketches.mergeInto(merged, partial.sketch);
-            }
+            merged.mergeWith(cache.partial);
         }
         return merged.getCount() > 0 ? merged.getValueAtQuantile(def.quantile()) : null;
     }

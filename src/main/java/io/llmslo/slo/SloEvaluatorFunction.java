@@ -119,8 +119,15 @@ public class SloEvaluatorFunction
             ctx.timerService().deleteEventTimeTimer(cleanup);
             cleanupAt.clear();
         }
-        if (nextEval.value() == null) {
-            long at = TimeBuckets.endOf(o.t(), interval);
+        // the series is evaluated from the boundary after its earliest observation: one that
+        // arrives out of order (parallel joiners, ratings read ahead) moves a pending first
+        // evaluation earlier rather than being folded into a later one
+        long at = TimeBuckets.endOf(o.t(), interval);
+        Long next = nextEval.value();
+        if (next == null || (at < next && at > cum.lastEval)) {
+            if (next != null) {
+                ctx.timerService().deleteEventTimeTimer(next);
+            }
             ctx.timerService().registerEventTimeTimer(at);
             nextEval.update(at);
         }
@@ -161,8 +168,15 @@ public class SloEvaluatorFunction
         AlertState open = firing.value() == null ? new AlertState() : firing.value();
         List<AlertEvent> transitions = new ArrayList<>();
         SketchCache cache = sketchCaches.computeIfAbsent(ctx.getCurrentKey(), k -> new SketchCache());
+        TailBaseline baseline = null;
+        if (engine.definition().kind() == SloKind.TAIL_BLOWUP) {
+            baseline = tail.value() == null ? new TailBaseline() : tail.value();
+        }
         SloStatus status = engine.evaluate(at, key[1], minuteStore, hourStore, checkpointStore, cum,
-                cache, open, transitions);
+                baseline, cache, open, transitions);
+        if (baseline != null) {
+            tail.update(baseline);
+        }
         out.collect(status);
         for (AlertEvent a : transitions) {
             ctx.output(ALERTS, a);

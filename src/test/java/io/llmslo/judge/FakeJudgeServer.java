@@ -95,6 +95,12 @@ final class FakeJudgeServer implements AutoCloseable {
         return this;
     }
 
+    /** Replies decided per request, e.g. an outage for the first N requests. */
+    FakeJudgeServer always(Supplier<Reply> replies) {
+        fallback = replies;
+        return this;
+    }
+
     List<Captured> requests() {
         synchronized (requests) {
             return List.copyOf(requests);

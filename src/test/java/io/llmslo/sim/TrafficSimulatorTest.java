@@ -124,7 +124,7 @@ class TrafficSimulatorTest {
             String surface = surfaceById.get(g.get("request_id").asText());
             assertThat(surface).isNotNull();
             assertThat(g.get("rubric").asText()).isEqualTo(surface.equals("rag") ? "groundedness" : "helpfulness");
-            assertThat(g.get("rubric_version").asInt()).isEqualTo(1);
+            assertThat(g.get("rubric_version").asInt()).isEqualTo("groundedness".equals(g.get("rubric").asText()) ? 2 : 3);
             int score = g.get("score").asInt();
             assertThat(score).isBetween(1, 5);
             if (g.has("useful")) {

@@ -46,7 +46,7 @@ final class SeriesDriver {
 
     void advanceTo(long watermark) throws Exception {
         while (nextEval != Long.MIN_VALUE && nextEval <= watermark) {
-            statuses.add(engine.evaluate(nextEval, "*", minutes, hours, checkpoints, cum, cache, firing, transitions));
+            statuses.add(engine.evaluate(nextEval, "*", minutes, hours, checkpoints, cum, tail, cache, firing, transitions));
             engine.prune(nextEval, minutes, hours, checkpoints, cum);
             nextEval += STEP;
         }

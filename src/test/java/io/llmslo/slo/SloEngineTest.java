@@ -49,7 +49,7 @@ class SloEngineTest {
 
         void advanceTo(long watermark) throws Exception {
             while (nextEval != Long.MIN_VALUE && nextEval <= watermark) {
-                last = engine.evaluate(nextEval, "*", minutes, hours, checkpoints, cum, cache, firing, transitions);
+                last = engine.evaluate(nextEval, "*", minutes, hours, checkpoints, cum, tail, cache, firing, transitions);
                 engine.prune(nextEval, minutes, hours, checkpoints, cum);
                 nextEval += STEP;
             }

@@ -61,6 +61,24 @@ public final class Tables {
         }
     }
 
+    /**
+     * Fails unless both databases return the same rows for the query, naming the first rows that
+     * differ (a whole-table dump is unreadable at this size).
+     */
+    public static void assertSameRows(String urlA, String urlB, String sql) throws SQLException {
+        List<Map<String, Object>> a = rows(urlA, sql);
+        List<Map<String, Object>> b = rows(urlB, sql);
+        if (a.equals(b)) {
+            return;
+        }
+        java.util.Set<Map<String, Object>> inA = new java.util.HashSet<>(a);
+        java.util.Set<Map<String, Object>> inB = new java.util.HashSet<>(b);
+        StringBuilder msg = new StringBuilder(sql + ": " + a.size() + " vs " + b.size() + " rows\n");
+        a.stream().filter(r -> !inB.contains(r)).limit(3).forEach(r -> msg.append("  only in A: ").append(r).append('\n'));
+        b.stream().filter(r -> !inA.contains(r)).limit(3).forEach(r -> msg.append("  only in B: ").append(r).append('\n'));
+        throw new AssertionError(msg.toString());
+    }
+
     public static double asDouble(Object v) {
         return v == null ? Double.NaN : ((Number) v).doubleValue();
     }
