@@ -6,7 +6,7 @@
 (function () {
   const SVG = 'http://www.w3.org/2000/svg';
   const FAMILIES = ['quality', 'latency', 'cost', 'availability'];
-  const STATUS_LABEL = { ok: 'OK', breach: 'Breach', insufficient_data: 'Insufficient data' };
+  const STATUS_LABEL = { ok: 'OK', breach: 'Breach', insufficient_data: 'Insufficient' };
   const SEVERITY_LABEL = { page_rollback: 'page · rollback', page: 'page', ticket: 'ticket', digest: 'digest' };
   const REFRESH_MS = 60000;
 
@@ -105,6 +105,10 @@
     return String(iso).replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, '');
   }
 
+  function fmtShort(iso) {
+    return iso ? fmtTime(iso).slice(5) : '—';
+  }
+
   function fmtCount(n) {
     return isNum(n) ? n.toLocaleString('en-US') : '—';
   }
@@ -117,7 +121,8 @@
   // ------------------------------------------------------------------ cells
 
   function badge(status) {
-    return h('span', { class: 'badge ' + (status || 'insufficient_data'), text: STATUS_LABEL[status] || status || '—' });
+    return h('span', { class: 'badge ' + (status || 'insufficient_data'), text: STATUS_LABEL[status] || status || '—',
+      title: status === 'insufficient_data' ? 'insufficient data: n below min_n, no verdict' : null });
   }
 
   function sevPill(sev) {
@@ -136,8 +141,9 @@
     const cls = v <= 0 ? 'budget out' : v < 0.25 ? 'budget low' : 'budget';
     const bar = h('span', { class: 'bar' }, h('i'));
     bar.firstChild.style.width = pct.toFixed(1) + '%';
-    return h('td', {}, h('span', { class: cls, title: 'error budget remaining over the budget period' },
-      [bar, v <= 0 ? 'exhausted' : Math.round(v * 100) + '%']));
+    const label = (v < 0 ? '−' : '') + Math.abs(Math.round(v * 100)) + '%';
+    return h('td', {}, h('span', { class: cls, title: v <= 0 ? 'error budget exhausted (' + label + ' remaining)'
+      : 'error budget remaining over the budget period' }, [bar, label]));
   }
 
   function trendCell(r) {
@@ -192,10 +198,12 @@
     }
   }
 
+  // [header, alignment class, width in px (null: the cohort takes the rest)]; fixed widths keep
+  // the four family tables aligned with each other
   const COLUMNS = [
-    ['SLO', 'l'], ['Cohort', 'l'], ['Value', ''], ['Target', ''], ['95% CI', ''], ['Status', 'l'],
-    ['Burn 1h', ''], ['6h', ''], ['24h', ''], ['7d', ''], ['Budget', ''], ['Alert', 'l'],
-    ['Quantile', ''], ['7d trend', ''], ['n', ''],
+    ['SLO · target', 'l', 140], ['Cohort', 'l', null], ['Value', '', 76], ['95% CI', '', 124],
+    ['Status', 'l', 104], ['Burn 1h', '', 54], ['6h', '', 46], ['24h', '', 46], ['7d', '', 46],
+    ['Budget', '', 92], ['Alert', 'l', 96], ['Quantile', '', 72], ['Trend', '', 44], ['n', '', 58],
   ];
 
   function renderFamilies() {
@@ -214,10 +222,15 @@
         root.appendChild(card);
         continue;
       }
+      const cols = h('colgroup', {}, COLUMNS.map(([, , w]) => {
+        const col = h('col');
+        if (w) col.style.width = w + 'px';
+        return col;
+      }));
       const thead = h('thead', {}, h('tr', {}, COLUMNS.map(([t, c]) => h('th', { class: c, text: t }))));
       const tbody = h('tbody');
       for (const r of rows) tbody.appendChild(statusRow(r));
-      card.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'status' }, [thead, tbody])));
+      card.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'status' }, [cols, thead, tbody])));
       root.appendChild(card);
     }
   }
@@ -236,10 +249,11 @@
       onclick: () => select(r.slo, r.cohort),
     });
     append(tr, [
-      h('td', { class: 'l slo', text: r.slo.replace(/^[a-z]+\./, '') }),
+      h('td', { class: 'l slo', title: r.slo + ', window ' + (r.window || '?') }, [
+        h('div', { text: r.slo.replace(/^[a-z]+\./, '') }),
+        h('div', { class: 'target', text: fmtTarget(r.slo, r.target) + ' · ' + (r.window || '?') })]),
       h('td', { class: 'l cohort', title: r.cohort, text: r.cohort }),
       h('td', { class: 'value', text: fmtValue(r.slo, r.value, r.target) }),
-      h('td', { class: 'muted', text: fmtTarget(r.slo, r.target) }),
       h('td', { class: 'muted', text: fmtCi(r.slo, r.ci_low, r.ci_high, r.target) }),
       h('td', { class: 'l', title: 'p = ' + fmtP(r.p_value) + ', window ' + (r.window || '?') }, badge(r.status)),
       burnCell(r.burn_1h), burnCell(r.burn_6h), burnCell(r.burn_24h), burnCell(r.burn_7d),
@@ -286,7 +300,7 @@
     const body = h('tbody');
     for (const a of rows) {
       body.appendChild(h('tr', { class: 'row', onclick: () => select(a.slo, a.cohort) }, [
-        h('td', { class: 'l muted', text: fmtTime(a.at) }),
+        h('td', { class: 'l muted', text: fmtShort(a.at) }),
         h('td', { class: 'l', title: a.slo + ' · ' + a.cohort }, [
           h('div', { text: a.slo }), h('div', { class: 'muted', text: a.cohort })]),
         h('td', { class: 'l' }, sevPill(a.severity)),
@@ -307,27 +321,29 @@
       root.appendChild(h('div', { class: 'empty', text: 'No judge scores or calibration pairs yet.' }));
       return;
     }
-    const body = h('tbody');
+    const metric = (label, value, cls, title) =>
+      h('div', { class: 'c-m' + (cls ? ' ' + cls : ''), title: title || null }, [h('b', { text: value }), h('span', { text: label })]);
     for (const c of rows) {
-      const agree = h('td', { class: c.alert ? 'flag' : '', title: 'agreement on useful (judge ≥ 4 vs human useful); min '
-        + pct(c.min_agreement) }, pct(c.useful_agreement) + (c.alert ? ' ⚠' : ''));
-      body.appendChild(h('tr', { 'data-rubric': c.rubric, 'data-alert': String(!!c.alert) }, [
-        h('td', { class: 'l' }, [h('b', { text: c.rubric }), ' v' + c.rubric_version]),
-        h('td', { text: fmtCount(c.n_pairs) }),
-        agree,
-        h('td', { class: 'muted', text: pct(c.min_agreement) }),
-        h('td', { text: pct(c.exact_agreement) }),
-        h('td', { text: pct(c.within_one) }),
-        h('td', { text: isNum(c.kappa) ? c.kappa.toFixed(2) : '—' }),
-        h('td', { text: isNum(c.mean_bias) ? (c.mean_bias >= 0 ? '+' : '') + c.mean_bias.toFixed(2) : '—' }),
-        h('td', { title: (c.judge_errors || 0) + ' judge errors; mean score ' + (isNum(c.mean_score) ? c.mean_score.toFixed(2) : '—') },
-          fmtCount(c.judged) + (c.judge_errors ? ' (' + fmtCount(c.judge_errors) + ' err)' : '')),
+      root.appendChild(h('div', { class: 'calib', 'data-rubric': c.rubric, 'data-version': String(c.rubric_version),
+        'data-alert': String(!!c.alert) }, [
+        h('div', { class: 'c-head' }, [
+          h('b', { text: c.rubric }), h('span', { class: 'muted', text: 'v' + c.rubric_version }),
+          c.alert ? h('span', { class: 'badge alerting', text: 'below min agreement' }) : null,
+        ]),
+        h('div', { class: 'c-sub muted', text: fmtCount(c.n_pairs) + ' judge–human pairs · '
+          + (c.eval_time ? 'as of ' + fmtTime(c.eval_time) + ' UTC' : 'not calibrated yet') }),
+        h('div', { class: 'c-grid' }, [
+          metric('useful · min ' + pct(c.min_agreement), pct(c.useful_agreement) + (c.alert ? ' ⚠' : ''),
+            c.alert ? 'flag' : '', 'judge score ≥ 4 vs human useful'),
+          metric('exact', pct(c.exact_agreement)),
+          metric('within one', pct(c.within_one)),
+          metric('weighted κ', isNum(c.kappa) ? c.kappa.toFixed(2) : '—', '', "quadratic-weighted Cohen's kappa"),
+          metric('bias judge−human', isNum(c.mean_bias) ? (c.mean_bias >= 0 ? '+' : '') + c.mean_bias.toFixed(2) : '—'),
+          metric('judged' + (c.judge_errors ? ' (' + fmtCount(c.judge_errors) + ' errors)' : ''), fmtCount(c.judged),
+            c.judge_errors ? 'warn' : '', 'mean score ' + (isNum(c.mean_score) ? c.mean_score.toFixed(2) : '—')),
+        ]),
       ]));
     }
-    root.appendChild(h('table', { class: 'side-table' }, [
-      h('thead', {}, h('tr', {}, [['Rubric', 'l'], ['Pairs', ''], ['Useful', ''], ['Min', ''], ['Exact', ''], ['±1', ''],
-        ['κ', ''], ['Bias', ''], ['Judged', '']].map(([t, c]) => h('th', { class: c, text: t })))),
-      body]));
   }
 
   function renderDeadLetters() {
@@ -344,7 +360,7 @@
         h('td', { class: 'l', text: g.source }),
         h('td', { class: 'l', text: g.reason }),
         h('td', { text: fmtCount(g.count) }),
-        h('td', { class: 'muted', text: fmtTime(g.last) }),
+        h('td', { class: 'muted', title: fmtTime(g.first) + ' → ' + fmtTime(g.last), text: fmtShort(g.last) }),
       ]));
     }
     root.appendChild(h('table', { class: 'side-table' }, [
@@ -446,7 +462,7 @@
   }
 
   function chart(hist) {
-    const W = 1100, H = 300, ML = 64, MR = 18, MT = 12, MB = 40;
+    const W = 1100, H = 250, ML = 64, MR = 18, MT = 12, MB = 40;
     const pts = hist.points;
     const t0 = pts[0].t, t1 = Math.max(pts[pts.length - 1].t, t0 + 3600000);
     const ys = [];
@@ -508,7 +524,8 @@
     const colors = { ok: '#1e8e4f', breach: '#c62b2b', insufficient_data: '#c4c9d2' };
     const rw = Math.max(1, (W - ML - MR) / pts.length);
     for (const p of pts) {
-      ribbon.appendChild(s('rect', { x: x(p.t) - rw / 2, y: H - MB + 24, width: rw + 0.5, height: 5,
+      const rx = Math.max(ML, Math.min(W - MR - rw, x(p.t) - rw / 2));
+      ribbon.appendChild(s('rect', { x: rx, y: H - MB + 24, width: rw + 0.5, height: 5,
         fill: colors[p.status] || '#c4c9d2' }));
     }
     svg.appendChild(ribbon);
