@@ -85,6 +85,11 @@ public final class DashboardQueries {
         return url.replaceAll("(?i)(password|pwd|secret|token)=[^&;]*", "$1=***");
     }
 
+    /** A read-only connection (SQLite opened read-only, PostgreSQL in read-only mode); close it. */
+    public Connection readConnection() throws SQLException {
+        return connect();
+    }
+
     Connection connect() throws SQLException {
         Properties props = new Properties();
         if (user != null) {
@@ -348,6 +353,9 @@ public final class DashboardQueries {
                     .thenComparing(a -> a.get("slo").asText())
                     .thenComparing(a -> a.get("cohort").asText()));
             rows.forEach(open::add);
+            if (recentLimit <= 0) {
+                return out;
+            }
             try (PreparedStatement ps = c.prepareStatement("SELECT " + ALERT_COLUMNS
                     + " FROM slo_alerts ORDER BY at DESC, slo, cohort, severity, state")) {
                 ps.setMaxRows(recentLimit);
