@@ -65,6 +65,24 @@
     return Math.min(4, Math.max(1, d));
   }
 
+  // "surface=agent,cohort.locale=ja-JP" reads as "surface=agent, locale=ja-JP"; the raw key stays
+  // in data attributes and tooltips
+  function cohortLabel(c) {
+    if (c === '*') return '* (all traffic)';
+    return String(c).replace(/(^|,)cohort\./g, '$1').replace(/,/g, ', ');
+  }
+
+  // the label with each dimension unbreakable, so a narrow column wraps only between dimensions
+  function cohortNodes(c) {
+    const parts = cohortLabel(c).split(', ');
+    const out = [];
+    parts.forEach((p, i) => {
+      if (i) out.push(', ');
+      out.push(h('span', { class: 'dim', text: p }));
+    });
+    return out;
+  }
+
   function isDrift(slo) { return slo === 'quality.refusal_drift'; }
 
   function fmtValue(slo, v, target) {
@@ -175,7 +193,7 @@
     const sel = $('cohort-filter');
     const current = sel.value;
     while (sel.options.length > 1) sel.remove(1);
-    for (const c of cohorts) sel.appendChild(h('option', { value: c, text: c === '*' ? '* (all traffic)' : c }));
+    for (const c of cohorts) sel.appendChild(h('option', { value: c, text: cohortLabel(c) }));
     if (cohorts.includes(current)) sel.value = current;
   }
 
@@ -252,7 +270,7 @@
       h('td', { class: 'l slo', title: r.slo + ', window ' + (r.window || '?') }, [
         h('div', { text: r.slo.replace(/^[a-z]+\./, '') }),
         h('div', { class: 'target', text: fmtTarget(r.slo, r.target) + ' · ' + (r.window || '?') })]),
-      h('td', { class: 'l cohort', title: r.cohort, text: r.cohort }),
+      h('td', { class: 'l cohort', title: r.cohort }, cohortNodes(r.cohort)),
       h('td', { class: 'value', text: fmtValue(r.slo, r.value, r.target) }),
       h('td', { class: 'muted', text: fmtCi(r.slo, r.ci_low, r.ci_high, r.target) }),
       h('td', { class: 'l', title: 'p = ' + fmtP(r.p_value) + ', window ' + (r.window || '?') }, badge(r.status)),
@@ -284,7 +302,7 @@
         onclick: () => select(a.slo, a.cohort),
       }, [
         h('div', { class: 'a-top' }, [sevPill(a.severity), h('span', { class: 'a-slo', text: a.slo })]),
-        h('div', { class: 'a-cohort', text: a.cohort }),
+        h('div', { class: 'a-cohort', title: a.cohort, text: cohortLabel(a.cohort) }),
         h('div', { class: 'a-meta', text: 'since ' + fmtTime(a.since) + ' · ' + burn + ' · p ' + fmtP(a.p_value) + ' · n ' + fmtCount(a.n) }),
       ]));
     }
@@ -302,7 +320,7 @@
       body.appendChild(h('tr', { class: 'row', onclick: () => select(a.slo, a.cohort) }, [
         h('td', { class: 'l muted', text: fmtShort(a.at) }),
         h('td', { class: 'l', title: a.slo + ' · ' + a.cohort }, [
-          h('div', { text: a.slo }), h('div', { class: 'muted', text: a.cohort })]),
+          h('div', { text: a.slo }), h('div', { class: 'muted', text: cohortLabel(a.cohort) })]),
         h('td', { class: 'l' }, sevPill(a.severity)),
         h('td', { class: 'l state ' + a.state, text: a.state }),
       ]));
@@ -414,7 +432,7 @@
       tr.classList.toggle('selected', tr.dataset.slo === slo && tr.dataset.cohort === cohort);
     }
     const title = clear($('detail-title'));
-    append(title, [slo, h('span', { class: 'd-cohort', text: cohort })]);
+    append(title, [slo, h('span', { class: 'd-cohort', title: cohort, text: cohortLabel(cohort) })]);
     const body = clear($('detail-body'));
     body.appendChild(h('div', { class: 'empty', text: 'Loading history…' }));
     $('detail').hidden = false;

@@ -42,6 +42,7 @@ final class DashboardFixture {
             for (TableSpec<?> t : TableSchemas.all()) {
                 TableSchemas.create(c, t);
             }
+            c.setAutoCommit(false); // one transaction: a commit per row would fsync ~100 times
             write(c, TableSchemas.sloStatus(), List.of(
                     status("quality.acceptance", "*", 0.931, 0.88, 5_000, "ok", null, null, 0.925),
                     status("quality.acceptance", CHAT_M2, 0.712, 0.88, 820, "breach", "page", null, 0.905),
@@ -82,6 +83,7 @@ final class DashboardFixture {
             write(c, TableSchemas.judgeCalibration(), List.of(
                     new CalibrationRow("helpfulness", 3, NOW - DAY, 180, 0.55, 0.9, 0.86, 0.61, 0.12, 0.8, false),
                     new CalibrationRow("helpfulness", 3, NOW, 240, 0.5, 0.88, 0.75, null, 0.3, 0.8, true)));
+            c.commit();
         }
         return url;
     }
