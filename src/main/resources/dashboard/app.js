@@ -382,7 +382,7 @@
       ]));
     }
     root.appendChild(h('table', { class: 'side-table' }, [
-      h('thead', {}, h('tr', {}, [['Source', 'l'], ['Reason', 'l'], ['Count', ''], ['Latest (UTC)', '']]
+      h('thead', {}, h('tr', {}, [['Source', 'l'], ['Reason', 'l'], ['Count', ''], ['Latest', '']]
         .map(([t, c]) => h('th', { class: c, text: t })))),
       body]));
   }
