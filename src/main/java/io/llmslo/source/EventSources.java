@@ -66,11 +66,22 @@ public final class EventSources {
      * file wait for the responses instead of piling up in the joiner's state.
      */
     static WatermarkStrategy<Envelope> watermarks(JobConfig cfg) {
+        return watermarks(cfg, true);
+    }
+
+    /**
+     * @param align false for bounded Kafka sources: flink-connector-kafka 5.0.0-2.2 may pause a
+     *     split that has just finished and fail with "No current assignment for partition"
+     *     (FLINK-39728, fixed after that release). Unbounded splits never finish.
+     */
+    static WatermarkStrategy<Envelope> watermarks(JobConfig cfg, boolean align) {
         long outOfOrderness = cfg.eventTime.outOfOrderness().toMillis();
         WatermarkStrategy<Envelope> w = WatermarkStrategy
                 .<Envelope>forGenerator(ctx -> new ProgressiveWatermarks(outOfOrderness, WATERMARK_STEP_MS))
-                .withTimestampAssigner((e, previous) -> e.ts() == Long.MIN_VALUE ? previous : e.ts())
-                .withWatermarkAlignment("llm-events", MAX_DRIFT, Duration.ofMillis(100));
+                .withTimestampAssigner((e, previous) -> e.ts() == Long.MIN_VALUE ? previous : e.ts());
+        if (align) {
+            w = w.withWatermarkAlignment("llm-events", MAX_DRIFT, Duration.ofMillis(100));
+        }
         if (cfg.sources.kafka()) {
             w = w.withIdleness(cfg.eventTime.idleness());
         }
@@ -114,7 +125,7 @@ public final class EventSources {
         if (stopping != null) {
             builder.setBounded(stopping);
         }
-        return env.fromSource(builder.build(), watermarks(cfg), kind.source() + "-kafka")
+        return env.fromSource(builder.build(), watermarks(cfg, stopping == null), kind.source() + "-kafka")
                 .uid("source-" + kind.source());
     }
 
