@@ -119,8 +119,15 @@ public class SloEvaluatorFunction
             ctx.timerService().deleteEventTimeTimer(cleanup);
             cleanupAt.clear();
         }
-        if (nextEval.value() == null) {
-            long at = TimeBuckets.endOf(o.t(), interval);
+        // The first evaluation is the boundary after the EARLIEST observation, not the first to
+        // arrive: observations reach a series out of order (partitions, restores), and the
+        // series' rows must not depend on that order.
+        long at = TimeBuckets.endOf(o.t(), interval);
+        Long next = nextEval.value();
+        if (next == null || (at < next && at >= ctx.timerService().currentWatermark())) {
+            if (next != null) {
+                ctx.timerService().deleteEventTimeTimer(next);
+            }
             ctx.timerService().registerEventTimeTimer(at);
             nextEval.update(at);
         }

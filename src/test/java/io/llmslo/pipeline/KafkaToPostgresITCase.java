@@ -106,6 +106,7 @@ class KafkaToPostgresITCase {
     @TempDir
     static Path tmp;
 
+    static String BACKEND = System.getProperty("it.backend", "rocksdb");
     static Map<String, List<String>> sample;
     static Map<String, List<String>> reference;
     static String referenceUrl;
@@ -168,12 +169,12 @@ class KafkaToPostgresITCase {
                   flush_interval: %7$s
                   alerts_topic: %3$s.alerts
                 state:
-                  backend: rocksdb
+                  backend: %9$s
                   incremental: true
                   checkpoint_dir: %8$s
                   checkpoint_interval: 1s
                 """.formatted(run, KAFKA.bootstrapServers(), topics, extraEventTime, jdbcUrl, history, flush,
-                tmp.resolve("checkpoints-" + run).toUri());
+                tmp.resolve("checkpoints-" + run).toUri(), BACKEND);
         return JobConfig.parse(run + ".yaml", yaml);
     }
 
@@ -207,7 +208,7 @@ class KafkaToPostgresITCase {
     /** The failure-free bounded run every other run is compared with (computed once). */
     static synchronized Map<String, List<String>> reference() throws Exception {
         if (reference == null) {
-            referenceUrl = Postgres.freshSchema("it_reference");
+            referenceUrl = Postgres.freshSchema("it_reference" + System.getProperty("it.suffix", ""));
             JobConfig cfg = config("reference", "full", referenceUrl, ", idleness: 10m", "1h", "1s");
             long t0 = System.nanoTime();
             graph(cfg, true, null, null).execute("reference");
@@ -278,7 +279,7 @@ class KafkaToPostgresITCase {
         @Override
         public Envelope map(Envelope e) throws Exception {
             if (!CHECKPOINTED.get()) {
-                Thread.sleep(1); // keep the input from finishing before the first checkpoint
+                Thread.sleep(3); // keep the input from finishing before the first checkpoint
             }
             if (SEEN.incrementAndGet() >= after && CHECKPOINTED.get() && FAILED.compareAndSet(false, true)) {
                 throw new IllegalStateException("injected failure after " + SEEN.get() + " records");
