@@ -1,18 +1,23 @@
 package io.llmslo.cli;
 
+import io.llmslo.config.ConfigException;
 import io.llmslo.config.JobConfig;
 import io.llmslo.event.Envelope;
 import io.llmslo.pipeline.LlmSloJob;
+import io.llmslo.sink.AlertKafkaSink;
 import io.llmslo.sink.JdbcSettings;
 import io.llmslo.sink.JdbcUpsertSink;
 import io.llmslo.sink.TableSchemas;
 import io.llmslo.sink.TableSpec;
 import io.llmslo.source.EventSources;
+import io.llmslo.source.KafkaClientProperties;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -30,16 +35,36 @@ public final class JobRunner {
         conf.set(StateBackendOptions.STATE_BACKEND, cfg.state.backend().equals("rocksdb") ? "rocksdb" : "hashmap");
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, cfg.state.incremental());
         if (cfg.state.checkpointDir() != null) {
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, cfg.state.checkpointDir());
+            String dir = checkpointUri(cfg.state.checkpointDir());
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+            // `flink stop <job>` without -p lands next to the checkpoints
+            conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, dir.replaceAll("/+$", "") + "/savepoints");
+            // a cancelled or failed job leaves its last checkpoint to restart from (`flink run -s`)
+            conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                    ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         }
         if (cfg.state.checkpointInterval() != null) {
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, cfg.state.checkpointInterval());
             conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
                     cfg.state.exactlyOnce() ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
+            // with RocksDB and a big window, keep the job mostly processing, not checkpointing
+            conf.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, cfg.state.checkpointInterval().dividedBy(2));
         }
         // every stream and state type is a POJO/record: a silent Kryo fallback is a bug
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         return conf;
+    }
+
+    /**
+     * Flink wants a URI; a plain path in the job file means a local directory (relative to the
+     * working directory of the process reading the job file). URIs (file://, s3://) pass as is.
+     */
+    static String checkpointUri(String dir) {
+        if (dir.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+            return dir;
+        }
+        return Path.of(dir).toAbsolutePath().normalize().toUri().toString();
     }
 
     public static LlmSloJob.Sinks jdbcSinks(JobConfig cfg) {
@@ -79,7 +104,27 @@ public final class JobRunner {
         createTables(cfg);
         StreamExecutionEnvironment env = environment(cfg);
         DataStream<Envelope> events = EventSources.create(env, cfg);
-        LlmSloJob.build(cfg, events, jdbcSinks(cfg), JudgeStages.forConfig(cfg));
+        LlmSloJob.Outputs outputs = LlmSloJob.build(cfg, events, jdbcSinks(cfg), JudgeStages.forConfig(cfg));
+        addAlertTopic(cfg, outputs);
         return env.execute("llm-slo " + cfg.name);
+    }
+
+    /**
+     * Alert transitions to {@code output.alerts_topic} as JSON keyed by {@code slo|cohort}, on the
+     * same brokers and with the same client properties (TLS, SASL) as the sources.
+     */
+    public static void addAlertTopic(JobConfig cfg, LlmSloJob.Outputs outputs) {
+        if (cfg.output.alertsTopic() == null) {
+            return;
+        }
+        if (!cfg.sources.kafka()) {
+            throw new ConfigException(cfg.file + ": key 'output.alerts_topic' needs sources.type: kafka"
+                    + " (the topic is written with the sources' bootstrap_servers and properties)");
+        }
+        outputs.alerts()
+                .sinkTo(AlertKafkaSink.create(cfg.sources.bootstrapServers(), cfg.output.alertsTopic(),
+                        KafkaClientProperties.of(cfg)))
+                .name("slo-alerts-topic")
+                .uid("slo-alerts-topic");
     }
 }

@@ -6,10 +6,10 @@ import io.llmslo.event.EventKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -32,6 +32,16 @@ public final class EventSources {
     private EventSources() {}
 
     public static DataStream<Envelope> create(StreamExecutionEnvironment env, JobConfig cfg) {
+        return create(env, cfg, null);
+    }
+
+    /**
+     * As {@link #create(StreamExecutionEnvironment, JobConfig)}; with {@code kafkaStoppingOffsets}
+     * set, the Kafka sources are bounded (e.g. {@code OffsetsInitializer.latest()} at submit
+     * time), so a Kafka run has a well-defined end, like a file replay.
+     */
+    public static DataStream<Envelope> create(StreamExecutionEnvironment env, JobConfig cfg,
+            OffsetsInitializer kafkaStoppingOffsets) {
         List<DataStream<Envelope>> streams = new ArrayList<>();
         for (EventKind kind : EventKind.values()) {
             String where = location(cfg, kind);
@@ -39,7 +49,7 @@ public final class EventSources {
                 continue;
             }
             DataStream<Envelope> s = cfg.sources.kafka()
-                    ? kafka(env, cfg, kind, where)
+                    ? kafka(env, cfg, kind, where, kafkaStoppingOffsets)
                     : file(env, cfg, kind, where);
             streams.add(s);
         }
@@ -58,13 +68,24 @@ public final class EventSources {
      * the files).
      */
     static WatermarkStrategy<Envelope> watermarks(JobConfig cfg) {
+        return watermarks(cfg, true);
+    }
+
+    /**
+     * @param align false for bounded Kafka sources: flink-connector-kafka 5.0.0-2.2 may pause a
+     *     split that has just finished and fail with "No current assignment for partition"
+     *     (FLINK-39728, fixed after that release). Unbounded splits never finish.
+     */
+    static WatermarkStrategy<Envelope> watermarks(JobConfig cfg, boolean align) {
         long outOfOrderness = cfg.eventTime.outOfOrderness().toMillis();
         WatermarkStrategy<Envelope> w = WatermarkStrategy
                 .<Envelope>forGenerator(ctx -> new ProgressiveWatermarks(outOfOrderness, WATERMARK_STEP_MS))
                 .withTimestampAssigner((e, previous) -> e.ts() == Long.MIN_VALUE ? previous : e.ts());
         if (cfg.sources.kafka()) {
-            w = w.withIdleness(cfg.eventTime.idleness())
-                    .withWatermarkAlignment("llm-events", MAX_DRIFT, Duration.ofMillis(100));
+            w = w.withIdleness(cfg.eventTime.idleness());
+            if (align) {
+                w = w.withWatermarkAlignment("llm-events", MAX_DRIFT, Duration.ofMillis(100));
+            }
         }
         return w;
     }
@@ -85,19 +106,28 @@ public final class EventSources {
                 .uid("source-" + kind.source());
     }
 
+    /**
+     * One topic. Watermarks are generated per partition inside the source (the strategy is the
+     * source's, not a downstream operator's), so a lagging partition holds event time back and
+     * an idle one stops doing so after {@code event_time.idleness}. Offsets are committed to the
+     * group on checkpoints only, for monitoring lag; on restore the checkpointed offsets win.
+     */
     private static DataStream<Envelope> kafka(StreamExecutionEnvironment env, JobConfig cfg,
-            EventKind kind, String topic) {
-        Properties props = new Properties();
-        props.putAll(cfg.kafkaProperties());
-        KafkaSource<Envelope> source = KafkaSource.<Envelope>builder()
+            EventKind kind, String topic, OffsetsInitializer stopping) {
+        KafkaSourceBuilder<Envelope> builder = KafkaSource.<Envelope>builder()
                 .setBootstrapServers(cfg.sources.bootstrapServers())
                 .setTopics(topic)
                 .setGroupId(cfg.sources.groupId())
                 .setStartingOffsets(offsets(cfg.sources.startingOffsets()))
                 .setDeserializer(new EnvelopeKafkaDeserializer(kind))
-                .setProperties(props)
-                .build();
-        return env.fromSource(source, watermarks(cfg), kind.source() + "-kafka")
+                // one consumer per topic and subtask: name them after the stream in broker logs
+                .setClientIdPrefix(cfg.sources.groupId() + "-" + kind.source())
+                // secrets stay ${env:NAME} references, resolved by the Kafka client in the task
+                .setProperties(KafkaClientProperties.of(cfg));
+        if (stopping != null) {
+            builder.setBounded(stopping);
+        }
+        return env.fromSource(builder.build(), watermarks(cfg, stopping == null), kind.source() + "-kafka")
                 .uid("source-" + kind.source());
     }
 
