@@ -28,9 +28,16 @@ public final class SloEngine implements Serializable {
     private final SloDefinition def;
     private final long windowMs;
     private final boolean sketches;
+    private final long intervalMs;
 
     public SloEngine(SloDefinition def) {
+        this(def, 5 * TimeBuckets.MINUTE);
+    }
+
+    /** @param intervalMs the evaluation step: evaluation instants lie on its grid */
+    public SloEngine(SloDefinition def, long intervalMs) {
         this.def = def;
+        this.intervalMs = intervalMs;
         this.windowMs = def.window().toMillis();
         this.sketches = def.hasQuantile() || def.kind() == SloKind.TAIL_BLOWUP;
     }
@@ -459,7 +466,7 @@ public final class SloEngine implements Serializable {
                 good += e.getValue().good;
             }
         }
-        if (previous != null && now > from + TimeBuckets.MINUTE) {
+        if (previous != null && now > from + intervalMs) {
             fillIdle(from, now, previous, checkpoints);
         }
         Bucket c = new Bucket(n, good, null);
@@ -479,7 +486,7 @@ public final class SloEngine implements Serializable {
                 checkpoints.put(h, value);
             }
         }
-        long step = TimeBuckets.MINUTE;
+        long step = intervalMs;
         for (long x = TimeBuckets.endOf(Math.max(from + 1, fineFrom), step); x < to; x += step) {
             checkpoints.put(x, value);
         }

@@ -71,7 +71,7 @@ public class SloEvaluatorFunction
     public void open(OpenContext ctx) {
         engines = new HashMap<>();
         for (SloDefinition d : catalog.all()) {
-            engines.put(d.name(), new SloEngine(d));
+            engines.put(d.name(), new SloEngine(d, interval));
         }
         minutes = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("minute-buckets", Types.LONG, TypeInformation.of(Bucket.class)));

@@ -75,7 +75,7 @@ public class SloEngineBenchmark {
         transitions = new ArrayList<>();
         random = new Random(1);
         t = 1_790_000_000_000L;
-        nextEval = t + STEP;
+        nextEval = io.llmslo.slo.TimeBuckets.endOf(t + 1, STEP);
         for (int i = 0; i < 30 * 24 * 3600; i++) {
             addOne();
             if (t > nextEval + 120_000) {
