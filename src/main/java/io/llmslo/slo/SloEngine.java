@@ -202,7 +202,15 @@ public final class SloEngine implements Serializable {
         Double value7dAgo = trend.n > 0 ? trend.good / (double) trend.n : null;
 
         if (def.kind() == SloKind.REFUSAL_DRIFT) {
-            return refusalDrift(now, cohort, slo, baseline, value7dAgo, firing, transitions);
+            // the trend compares like with like: the drift a week ago, not a refusal share
+            long weekAgoStart = trendEnd - windowMs;
+            Counts baseWeekAgo = diff(lookup(weekAgoStart, checkpoints, cum),
+                    lookup(weekAgoStart - def.baseline().toMillis(), checkpoints, cum));
+            Double drift7dAgo = trend.n > 0 && baseWeekAgo.n > 0
+                    ? (trend.n - trend.good) / (double) trend.n
+                            - (baseWeekAgo.n - baseWeekAgo.good) / (double) baseWeekAgo.n
+                    : null;
+            return refusalDrift(now, cohort, slo, baseline, drift7dAgo, firing, transitions);
         }
 
         long n = slo.n;
