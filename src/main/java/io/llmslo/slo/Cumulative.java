@@ -11,6 +11,8 @@ public class Cumulative {
     public long lastEval = Long.MIN_VALUE;
     /** The instant of the last prune: the next one deletes only what aged out since. */
     public long prunedAt = Long.MIN_VALUE;
+    /** End of the last hour whose sketch was built from its minutes (quantile and tail SLOs). */
+    public long sketchedTo = Long.MIN_VALUE;
     /** Latest observation time added. */
     public long maxT = Long.MIN_VALUE;
 

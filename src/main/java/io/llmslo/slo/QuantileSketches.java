@@ -4,6 +4,7 @@ import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
+import com.datadoghq.sketch.ddsketch.store.SparseStore;
 import com.datadoghq.sketch.ddsketch.store.UnboundedSizeDenseStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,9 +44,21 @@ public final class QuantileSketches {
         return out.trimmedCopy();
     }
 
-    /** Adds one value to a serialized sketch. Sketches hold non-negative quantities here. */
+    /**
+     * Adds one value to a serialized minute sketch. A sparse store keeps a minute's few values
+     * cheap to decode and re-encode; merges read it into a dense sketch like any other.
+     */
     public static byte[] add(byte[] bytes, double value) {
-        DDSketch s = decode(bytes);
+        DDSketch s;
+        if (bytes == null) {
+            s = DDSketches.sparse(RELATIVE_ACCURACY);
+        } else {
+            try {
+                s = DDSketch.decode(ByteArrayInput.wrap(bytes), SparseStore::new);
+            } catch (IOException e) {
+                throw new UncheckedIOException("corrupt sketch in state", e);
+            }
+        }
         s.accept(Math.max(0.0, value));
         return encode(s);
     }

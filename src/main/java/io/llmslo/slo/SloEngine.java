@@ -91,8 +91,12 @@ public final class SloEngine implements Serializable {
             good = counted && o.value() <= def.factor() * median;
         }
         double value = sketches ? o.value() : Double.NaN;
+        long hourEnd = TimeBuckets.endOf(o.t(), TimeBuckets.HOUR);
         update(minutes, TimeBuckets.endOf(o.t(), TimeBuckets.MINUTE), counted, good, value);
-        update(hours, TimeBuckets.endOf(o.t(), TimeBuckets.HOUR), counted, good, value);
+        // an hour's sketch is built once from its minutes when the hour closes (closeHours);
+        // only a value arriving after that goes into the hour sketch directly
+        boolean hourClosed = cum.sketchedTo != Long.MIN_VALUE && hourEnd <= cum.sketchedTo;
+        update(hours, hourEnd, counted, good, hourClosed ? value : Double.NaN);
         cum.maxT = Math.max(cum.maxT, o.t());
         if (!counted) {
             return;
@@ -127,6 +131,32 @@ public final class SloEngine implements Serializable {
             b.sketch = QuantileSketches.add(b.sketch, value);
         }
         store.put(end, b);
+    }
+
+    /**
+     * Builds the sketch of every hour that has closed since the last evaluation by merging its
+     * minute sketches: per event only the small minute sketch is rewritten.
+     */
+    private void closeHours(long now, BucketStore minutes, BucketStore hours, Cumulative cum) throws Exception {
+        if (cum.sketchedTo == Long.MIN_VALUE) {
+            // the series' data starts in the hour of its first evaluation
+            cum.sketchedTo = TimeBuckets.floorTo(now - 1, TimeBuckets.HOUR);
+        }
+        for (long h = cum.sketchedTo + TimeBuckets.HOUR; h <= now; h += TimeBuckets.HOUR) {
+            Bucket hour = hours.get(h);
+            if (hour != null) {
+                DDSketch merged = QuantileSketches.empty();
+                for (long m = h - TimeBuckets.HOUR + TimeBuckets.MINUTE; m <= h; m += TimeBuckets.MINUTE) {
+                    Bucket b = minutes.get(m);
+                    if (b != null) {
+                        QuantileSketches.mergeInto(merged, b.sketch);
+                    }
+                }
+                hours.put(h, new Bucket(hour.n, hour.good,
+                        merged.getCount() > 0 ? QuantileSketches.encode(merged) : null));
+            }
+            cum.sketchedTo = h;
+        }
     }
 
     /**
@@ -174,6 +204,9 @@ public final class SloEngine implements Serializable {
             BucketStore checkpoints, Cumulative cum, TailBaseline tail, SketchCache cache,
             AlertState firing, List<AlertEvent> transitions) throws Exception {
         memo.clear();
+        if (sketches) {
+            closeHours(now, minutes, hours, cum);
+        }
         Bucket current = checkpoint(now, minutes, hours, checkpoints, cum, tail);
         Counts slo = window(now, now, windowMs, current, checkpoints, cum);
         Map<String, Counts> ranges = new LinkedHashMap<>();
