@@ -295,7 +295,7 @@ public final class SloEngine implements Serializable {
     private String breachAlert(long now, String cohort, String status, double p, long n,
             AlertState firing, List<AlertEvent> transitions) {
         boolean breach = SloStatus.BREACH.equals(status);
-        transition(now, cohort, "ticket", breach, !breach, TimeBuckets.HOUR, Durations.format(def.window()),
+        transition(now, cohort, "ticket", breach, !breach, windowMs / 4, Durations.format(def.window()),
                 null, null, null, p, n, firing, transitions);
         return firing.open.containsKey("ticket") ? "ticket" : null;
     }
@@ -305,8 +305,9 @@ public final class SloEngine implements Serializable {
      * windows burn faster than the tier, the long window's bad count is significant against H0
      * bad_rate <= burn * (1 - target), and the long window holds enough events. It resolves when
      * the long window no longer burns, or the short window does not while holding enough events
-     * to mean it (at least one bad one expected at the tier's rate), and that has held for one
-     * short window: a short window of three requests going quiet does not close an outage.
+     * to mean it (at least one bad one expected at the tier's rate), and that has held for a
+     * quarter of the long window: a short window of three requests going quiet does not close an
+     * outage, and a dip in the middle of an incident does not split it into two alerts.
      * Returns the highest open severity (tiers are listed highest first).
      */
     private String burnAlerts(long now, String cohort, Map<String, Counts> ranges,
@@ -327,7 +328,10 @@ public final class SloEngine implements Serializable {
             long meaningfulShort = (long) Math.ceil(1.0 / allowed);
             boolean recovered = burnLong <= t.burn()
                     || (burnShort != null && burnShort <= t.burn() && sw.n >= meaningfulShort);
-            long hold = t.shortWindow() == null ? TimeBuckets.HOUR : t.shortWindow().toMillis();
+            // one incident, one alert: stay open a quarter of the long window after recovery
+            // starts (at least one short window), so a dip mid-incident does not close it
+            long hold = Math.max(t.longWindow().toMillis() / 4,
+                    t.shortWindow() == null ? TimeBuckets.HOUR : t.shortWindow().toMillis());
             transition(now, cohort, t.severity(), open, recovered, hold, Durations.format(t.longWindow()),
                     Durations.format(t.shortWindow()), burnLong, burnShort, p, lw.n, firing, transitions);
             if (highest == null && firing.open.containsKey(t.severity())) {

@@ -99,6 +99,19 @@ class ReplayITCase {
     }
 
     private static void verify(String url) throws Exception {
+        List<Map<String, Object>> status = verifyStatusRows(oracle, url);
+
+        // the regression cohort breaches while the whole population is fine
+        assertThat(statusOf(status, "quality.acceptance", "surface=chat,cohort.locale=de-DE")).isEqualTo("breach");
+        assertThat(statusOf(status, "quality.acceptance", "*")).isEqualTo("ok");
+        verifyHistoryAndDeadLetters(url);
+    }
+
+    /**
+     * Every slo_status row of an SLO the oracle covers equals the oracle's n, good, p-value and
+     * status at the row's eval_time, and every series the oracle has is in the table.
+     */
+    static List<Map<String, Object>> verifyStatusRows(SloOracle oracle, String url) throws Exception {
         long end = Math.floorDiv(oracle.latestObservation() + INTERVAL - 1, INTERVAL) * INTERVAL;
         List<Map<String, Object>> status = Tables.rows(url, "SELECT * FROM slo_status ORDER BY slo, cohort");
         Set<String> checked = new HashSet<>();
@@ -138,10 +151,10 @@ class ReplayITCase {
         }
         // every series the oracle has reached the table
         assertThat(checked).containsAll(oracle.series());
+        return status;
+    }
 
-        // the regression cohort breaches while the whole population is fine
-        assertThat(statusOf(status, "quality.acceptance", "surface=chat,cohort.locale=de-DE")).isEqualTo("breach");
-        assertThat(statusOf(status, "quality.acceptance", "*")).isEqualTo("ok");
+    private static void verifyHistoryAndDeadLetters(String url) throws Exception {
 
         // full history of two series: one row per 5-minute boundary, each equal to the oracle
         for (String[] series : new String[][] {{"quality.acceptance", "*"}, {"latency.total_p95", "surface=rag"}}) {

@@ -37,9 +37,9 @@ class BurnRateAlertGoldenTest {
         long start = T0 + 60 * MIN;
         long end = T0 + 90 * MIN;
         // clean hour, then 30 minutes where every 20th request fails (5 %), then clean again
-        traffic(s, T0 + SEC, T0 + 3 * 60 * MIN,
+        traffic(s, T0 + SEC, T0 + 4 * 60 * MIN,
                 t -> t >= start && t < end && ((t - start) / SEC) % 20 == 0);
-        s.advanceTo(T0 + 3 * 60 * MIN);
+        s.advanceTo(T0 + 4 * 60 * MIN);
 
         // at start+10m: 1h window (00:10, 01:10] holds 3600 requests; bad ones at start,
         // start+20s, …, start+600s (the window's end is inside it): 31.
@@ -63,15 +63,15 @@ class BurnRateAlertGoldenTest {
                         org.assertj.core.groups.Tuple.tuple(AlertEvent.FIRING, start + 15 * MIN),
                         // recovered once the 5m window (01:30, 01:35] is clean and holds enough
                         // requests to mean it (300 ≥ 1 / 0.0072 = 139); resolves after holding
-                        // for one short window: 01:40
-                        org.assertj.core.groups.Tuple.tuple(AlertEvent.RESOLVED, end + 10 * MIN));
+                        // for a quarter of the long window (15 min): 01:50
+                        org.assertj.core.groups.Tuple.tuple(AlertEvent.RESOLVED, end + 20 * MIN));
         // page (6h/30m) opened at +10m; its 30m window is clean at 02:00 (1800 ≥ 1/0.003 = 334
-        // requests), and after holding 30 minutes it closes at 02:30
+        // requests), and after holding 90 minutes (6h / 4) it closes at 03:30
         assertThat(s.transitions("page")).extracting(AlertEvent::state, AlertEvent::at)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(AlertEvent.FIRING, start + 10 * MIN),
-                        org.assertj.core.groups.Tuple.tuple(AlertEvent.RESOLVED, end + 60 * MIN));
-        // ticket (24h/2h) is still open at 03:00: its 2h window still holds the outage; one row
+                        org.assertj.core.groups.Tuple.tuple(AlertEvent.RESOLVED, end + 120 * MIN));
+        // ticket (24h/2h) is still open at 04:00: it recovered at 03:30 but holds for 6 h; one row
         assertThat(s.transitions("ticket")).extracting(AlertEvent::state).containsExactly(AlertEvent.FIRING);
     }
 
@@ -87,7 +87,7 @@ class BurnRateAlertGoldenTest {
         s.advanceTo(T0 + 4 * 60 * MIN);
         // the 5m window holds 10 requests: too few for a clean one to prove recovery (139
         // needed), so page_rollback stays open through the outage and closes only after the 1h
-        // window stops burning above 14.4 (bad fraction under 0.72 %) and the 5-minute hold
+        // window stops burning above 14.4 (bad fraction under 0.72 %) and the 15-minute hold
         List<AlertEvent> rows = s.transitions("page_rollback");
         assertThat(rows).extracting(AlertEvent::state).containsExactly(AlertEvent.FIRING, AlertEvent.RESOLVED);
         assertThat(rows.get(0).at()).isLessThanOrEqualTo(outage + 10 * MIN);
