@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmslo.sink.JdbcSettings;
 import io.llmslo.sink.SqlDialect;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -82,7 +83,7 @@ public final class DashboardQueries {
 
     /** The URL without credentials a user may have put in its query string. */
     public String redactedUrl() {
-        return url.replaceAll("(?i)(password|pwd|secret|token)=[^&;]*", "$1=***");
+        return JdbcSettings.redact(url);
     }
 
     /** A read-only connection (SQLite opened read-only, PostgreSQL in read-only mode); close it. */
@@ -91,36 +92,18 @@ public final class DashboardQueries {
     }
 
     Connection connect() throws SQLException {
-        Properties props = new Properties();
-        if (user != null) {
-            props.setProperty("user", user);
-        }
-        if (passwordEnv != null) {
-            String password = System.getenv(passwordEnv);
-            if (password != null) {
-                props.setProperty("password", password);
-            }
-        }
+        Properties props = JdbcSettings.credentials(user, passwordEnv);
         if (dialect == SqlDialect.SQLITE) {
             // SQLITE_OPEN_READONLY: never creates the file, never writes; wait out the job's writes
             props.setProperty("open_mode", "1");
             props.setProperty("busy_timeout", "5000");
         }
-        loadDriver();
+        JdbcSettings.loadDriver(url);
         Connection c = DriverManager.getConnection(url, props);
         if (dialect == SqlDialect.POSTGRES) {
             c.setReadOnly(true);
         }
         return c;
-    }
-
-    private void loadDriver() {
-        String driver = dialect == SqlDialect.SQLITE ? "org.sqlite.JDBC" : "org.postgresql.Driver";
-        try {
-            Class.forName(driver);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("JDBC driver " + driver + " is not on the classpath", e);
-        }
     }
 
     // ---------------------------------------------------------------- /api/status

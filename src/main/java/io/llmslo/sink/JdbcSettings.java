@@ -15,17 +15,8 @@ public record JdbcSettings(String url, String user, String passwordEnv, int batc
         implements Serializable {
 
     public Connection connect() throws SQLException {
-        Properties props = new Properties();
-        if (user != null) {
-            props.setProperty("user", user);
-        }
-        if (passwordEnv != null) {
-            String password = System.getenv(passwordEnv);
-            if (password != null) {
-                props.setProperty("password", password);
-            }
-        }
-        loadDriver();
+        Properties props = credentials(user, passwordEnv);
+        loadDriver(url);
         Connection c = DriverManager.getConnection(url, props);
         if (SqlDialect.of(url) == SqlDialect.SQLITE) {
             // several sink writers share one file: wait for the lock instead of failing
@@ -38,8 +29,23 @@ public record JdbcSettings(String url, String user, String passwordEnv, int batc
         return c;
     }
 
+    /** User and password (from the named environment variable, read now) as JDBC properties. */
+    public static Properties credentials(String user, String passwordEnv) {
+        Properties props = new Properties();
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (passwordEnv != null) {
+            String password = System.getenv(passwordEnv);
+            if (password != null) {
+                props.setProperty("password", password);
+            }
+        }
+        return props;
+    }
+
     /** Drivers inside a job jar are not seen by DriverManager's service loading on a cluster. */
-    private void loadDriver() {
+    public static void loadDriver(String url) {
         String driver = SqlDialect.of(url) == SqlDialect.SQLITE ? "org.sqlite.JDBC" : "org.postgresql.Driver";
         try {
             Class.forName(driver);
@@ -50,6 +56,10 @@ public record JdbcSettings(String url, String user, String passwordEnv, int batc
 
     /** The URL without credentials a user may have put in its query string. */
     public String redactedUrl() {
-        return url.replaceAll("(?i)(password|pwd|secret|token)=[^&;]*", "$1=***");
+        return redact(url);
+    }
+
+    public static String redact(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)(password|pwd|secret|token)=[^&;]*", "$1=***");
     }
 }

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SloEngineTest {
@@ -19,62 +17,25 @@ class SloEngineTest {
 
     final SloCatalog catalog = SloCatalog.defaults();
 
-    /** One series, evaluated every 5 minutes as the job does, with pruning. */
-    static final class Series {
-        final SloEngine engine;
-        final BucketStore minutes = BucketStore.inMemory();
-        final BucketStore hours = BucketStore.inMemory();
-        final BucketStore checkpoints = BucketStore.inMemory();
-        final Cumulative cum = new Cumulative();
-        final SketchCache cache = new SketchCache();
-        final TailBaseline tail = new TailBaseline();
-        final AlertState firing = new AlertState();
-        final List<AlertEvent> transitions = new ArrayList<>();
-        long nextEval = Long.MIN_VALUE;
-        SloStatus last;
-
-        Series(SloDefinition def) {
-            engine = new SloEngine(def);
-        }
-
-        /** Adds an observation after evaluating every boundary the watermark (t - 2 min) passed. */
-        void add(long t, boolean good, double value) throws Exception {
-            advanceTo(t - 2 * MIN);
-            engine.add(new CohortObservation("k", engine.definition().name(), "*", t, good, value),
-                    minutes, hours, checkpoints, cum, tail);
-            if (nextEval == Long.MIN_VALUE) {
-                nextEval = TimeBuckets.endOf(t, STEP);
-            }
-        }
-
-        void advanceTo(long watermark) throws Exception {
-            while (nextEval != Long.MIN_VALUE && nextEval <= watermark) {
-                last = engine.evaluate(nextEval, "*", minutes, hours, checkpoints, cum, tail, cache, firing, transitions);
-                engine.prune(nextEval, minutes, hours, checkpoints, cum);
-                nextEval += STEP;
-            }
-        }
-    }
-
     @Test
     void longWindowStartsAtWholeHourAndCountsEverything() throws Exception {
-        Series s = new Series(catalog.get(SloCatalog.TOTAL));
+        SeriesDriver s = new SeriesDriver(catalog.get(SloCatalog.TOTAL));
         List<Long> times = new ArrayList<>();
         for (long t = T0 + 30_000; t < T0 + 30 * HOUR; t += MIN) {
             s.add(t, true, 1000);
             times.add(t);
         }
         s.advanceTo(T0 + 29 * HOUR + 35 * MIN);
-        long at = s.last.evalTime();
+        long at = s.last().evalTime();
         long lo = TimeBuckets.floorTo(at, HOUR) - 24 * HOUR;
         long expected = times.stream().filter(t -> t > lo && t <= at).count();
-        assertThat(s.last.n()).isEqualTo(expected);
-        assertThat(s.last.quantileValue()).isCloseTo(1000.0, within(10.0));
+        assertThat(s.last().n()).isEqualTo(expected);
+        assertThat(s.last().quantileValue()).isCloseTo(1000.0, within(10.0));
     }
 
     @Test
     void shortWindowsAreExactToTheMinute() throws Exception {
-        Series s = new Series(catalog.get(SloCatalog.SUCCESS));
+        SeriesDriver s = new SeriesDriver(catalog.get(SloCatalog.SUCCESS));
         // one failure every 10 minutes for 3 hours, successes every minute
         for (long t = T0 + 1; t <= T0 + 3 * HOUR; t += MIN) {
             boolean good = (t - T0 - 1) % (10 * MIN) != 0;
@@ -86,24 +47,24 @@ class SloEngineTest {
         s.advanceTo(at);
         // 1h window (at-1h, at]: 60 observations from the minute grid + the one at `at`; bad: 6 + 1
         double expectedBurn = (7.0 / 61.0) / (1 - 0.9995);
-        assertThat(s.last.burn1h()).isCloseTo(expectedBurn, within(1e-9));
+        assertThat(s.last().burn1h()).isCloseTo(expectedBurn, within(1e-9));
     }
 
     @Test
     void observationsAheadOfTheEvaluationAreNotCounted() throws Exception {
-        Series s = new Series(catalog.get(SloCatalog.SUCCESS));
+        SeriesDriver s = new SeriesDriver(catalog.get(SloCatalog.SUCCESS));
         s.add(T0 + MIN, true, Double.NaN);
         s.add(T0 + 6 * MIN, false, Double.NaN); // arrives before the 5-minute evaluation fires
         s.advanceTo(T0 + 5 * MIN);
-        assertThat(s.last.n()).isEqualTo(1);
-        assertThat(s.last.good()).isEqualTo(1);
+        assertThat(s.last().n()).isEqualTo(1);
+        assertThat(s.last().good()).isEqualTo(1);
         s.advanceTo(T0 + 10 * MIN);
-        assertThat(s.last.n()).isEqualTo(2);
+        assertThat(s.last().n()).isEqualTo(2);
     }
 
     @Test
     void idleGapKeepsCountsRight() throws Exception {
-        Series s = new Series(catalog.get(SloCatalog.ACCEPTANCE));
+        SeriesDriver s = new SeriesDriver(catalog.get(SloCatalog.ACCEPTANCE));
         for (int i = 0; i < 100; i++) {
             s.add(T0 + i * MIN + 1, i % 10 != 0, Double.NaN);
         }
@@ -116,8 +77,8 @@ class SloEngineTest {
         }
         s.advanceTo(resume + HOUR);
         // 7d window holds all 110; the 1h window only the 10 new ones
-        assertThat(s.last.n()).isEqualTo(110);
-        assertThat(s.last.good()).isEqualTo(100);
-        assertThat(s.last.burn1h()).isEqualTo(0.0);
+        assertThat(s.last().n()).isEqualTo(110);
+        assertThat(s.last().good()).isEqualTo(100);
+        assertThat(s.last().burn1h()).isEqualTo(0.0);
     }
 }
