@@ -13,7 +13,6 @@ class SloEngineTest {
     static final long T0 = Instant.parse("2026-10-01T00:00:00Z").toEpochMilli();
     static final long MIN = TimeBuckets.MINUTE;
     static final long HOUR = TimeBuckets.HOUR;
-    static final long STEP = 5 * MIN;
 
     final SloCatalog catalog = SloCatalog.defaults();
 
