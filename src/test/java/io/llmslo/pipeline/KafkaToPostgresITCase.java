@@ -116,8 +116,11 @@ class KafkaToPostgresITCase {
                 from: 2026-10-01T12:00:00Z
             """;
     static final String[] KINDS = {"responses", "feedback", "ratings"};
-    /** Savepoint test: records before this instant are produced first, the rest after the restart. */
-    static final long CUT = Instant.parse("2026-10-01T20:00:00Z").toEpochMilli();
+    /**
+     * Savepoint test: records before this instant are produced first, the rest after the restart.
+     * The first day (responses and feedback on both sides; the sample's ratings all after it).
+     */
+    static final long CUT = Instant.parse("2026-10-02T00:00:00Z").toEpochMilli();
 
     @TempDir
     static Path tmp;
@@ -518,20 +521,42 @@ class KafkaToPostgresITCase {
         assertThat(alerts).hasSize(ref.get("slo_alerts").size());
     }
 
+    /**
+     * An upgrade: part of the input, {@code stop-with-savepoint} without drain (the job is meant to
+     * continue: no end-of-time timers fire, windows and pending acceptance timers stay in the
+     * savepoint), a new job restored from it with the rest of the input, then the end of input.
+     * The tables must equal one uninterrupted bounded run.
+     *
+     * <p>An unbounded Kafka source has no end of input of its own, and a restored one cannot be
+     * made bounded (its splits come back from the savepoint without stopping offsets), so the end
+     * is a final {@code stop-with-savepoint --drain}, which advances event time to the end like a
+     * bounded run. That drain must come while the sources are active: Flink 2.2 drops the final
+     * MAX watermark of a source that has gone idle ({@code event_time.idleness} without records;
+     * FLINK-40499, open), so the last evaluations (the end-of-input boundaries after the latest
+     * observation) would never fire. So the restored job runs with the reference's long idleness
+     * (10 min: still active at the drain), while the first one needs a short one: the sample's
+     * three ratings all come after the cut, and an empty partition that never goes idle holds
+     * event time back (no evaluation before the stop). Changing {@code event_time.idleness}
+     * across a savepoint is an ordinary job-file change: watermarks are not part of the state.
+     * See docs/production.md, "Known gaps".
+     */
     @Test
     @Order(3)
     void aSavepointRoundTripWithMoreDataContinuesToTheSameTables() throws Exception {
         Map<String, List<String>> ref = reference();
         createTopics("sp");
         String url = schema("it_savepoint");
-        JobConfig cfg = config("savepoint", "sp", url, ", idleness: 10m", "1h", "1s");
+        // part 1: the empty ratings partitions must go idle; part 2: the sources must still be
+        // active at the final drain (see above)
+        JobConfig part1 = config("savepoint", "sp", url, ", idleness: 5s", "1h", "1s");
+        JobConfig part2 = config("savepoint", "sp", url, ", idleness: 10m", "1h", "1s");
         String[] topics = {"sp.responses", "sp.feedback", "sp.ratings"};
 
         for (String k : KINDS) {
             KAFKA.produce("sp." + k, sample.get(k).stream().filter(l -> ts(l) < CUT).toList(),
                     KafkaToPostgresITCase::requestId);
         }
-        JobClient first = graph(cfg, false, null, null).executeAsync("savepoint-1");
+        JobClient first = graph(part1, false, null, null).executeAsync("savepoint-1");
         KAFKA.awaitCaughtUp("savepoint", Duration.ofSeconds(60), topics);
         String savepoint = first.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(),
                 SavepointFormatType.CANONICAL).get();
@@ -543,9 +568,10 @@ class KafkaToPostgresITCase {
             KAFKA.produce("sp." + k, sample.get(k).stream().filter(l -> ts(l) >= CUT).toList(),
                     KafkaToPostgresITCase::requestId);
         }
-        JobClient second = graph(cfg, false, savepoint, null).executeAsync("savepoint-2");
+        JobClient second = graph(part2, false, savepoint, null).executeAsync("savepoint-2");
         KAFKA.awaitCaughtUp("savepoint", Duration.ofSeconds(60), topics);
-        // --drain: end of input, like the bounded reference run (all event-time timers fire)
+        // --drain: end of input, like the bounded reference run (all event-time timers fire);
+        // the sources are still active (records within the last 10 minutes), see above
         second.stopWithSavepoint(true, tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
                 .get();
 
