@@ -328,9 +328,9 @@ class KafkaToPostgresITCase {
 
     /**
      * The hook of the exactly-once test, between the sources and the pipeline. In the first
-     * attempt it throws once, when (a) half the input has passed, (b) a checkpoint with records
-     * behind it has completed, and (c) 400 ms have passed since that checkpoint's notification:
-     * the sinks flush every 100 ms, so by then rows computed after the checkpoint are committed,
+     * attempt it throws once, when (a) half the input has passed, (b) a checkpoint with at least
+     * a quarter of the input behind it has completed, and (c) PostgreSQL holds more slo_history
+     * rows than when that checkpoint completed: rows computed after the checkpoint are committed,
      * and the restarted job must overwrite them. Its statics survive the restart (one JVM) and tell
      * the test what happened.
      */
@@ -375,6 +375,7 @@ class KafkaToPostgresITCase {
                 long committed = Postgres.count(url, "SELECT count(*) FROM slo_history");
                 if (committed > HISTORY_AT_COMPLETION.get() && FAILED.compareAndSet(false, true)) {
                     HISTORY_AT_FAILURE.set(committed);
+                    SlowConsumerInterceptor.delayMicros = 0; // the restarted job reads at full speed
                     throw new IllegalStateException("injected failure after " + SEEN.get(0) + " records, checkpoint "
                             + COMPLETED.get() + " completed");
                 }
@@ -403,7 +404,6 @@ class KafkaToPostgresITCase {
                 HISTORY_AT_COMPLETION.accumulateAndGet(
                         Postgres.count(url, "SELECT count(*) FROM slo_history"), Math::max);
                 COMPLETED.accumulateAndGet(checkpointId, Math::max);
-                SlowConsumerInterceptor.delayMicros = 0; // a checkpoint is in: read the rest at full speed
             }
         }
     }
@@ -446,8 +446,9 @@ class KafkaToPostgresITCase {
     /**
      * Exactly-once tables from at-least-once delivery plus idempotent upserts. The job reads the
      * full sample from Kafka (bounded at the offsets of submit time), with the Kafka fetchers
-     * slowed to ~3 ms per record until the failure, so checkpoints (every second) complete while
-     * the input is still flowing. The hook throws once mid-stream after a checkpoint; fixed-delay
+     * slowed to 30 ms per record until the failure: below the pipeline's throughput, so aligned
+     * checkpoint barriers (every second) are not stuck behind back-pressured buffers, and the
+     * input is still flowing when the conditions for the failure are met. The hook throws once mid-stream after a checkpoint; fixed-delay
      * restart restores the job from the latest completed checkpoint, and the restarted job reads
      * the rest at full speed. All four tables must equal the failure-free reference, row by row.
      *
