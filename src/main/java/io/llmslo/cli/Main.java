@@ -12,7 +12,17 @@ import picocli.CommandLine.Command;
 public class Main {
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int code = execute(args);
+        if (Main.class.getClassLoader() != ClassLoader.getSystemClassLoader()) {
+            // loaded from a job jar by Flink (`flink run`, or POST /jars/<id>/run, where main runs
+            // inside the JobManager): System.exit would take Flink's JVM down with it
+            if (code != 0) {
+                throw new IllegalStateException("llm-slo " + String.join(" ", args) + " failed (exit code " + code
+                        + "), see the message above");
+            }
+            return;
+        }
+        System.exit(code);
     }
 
     public static int execute(String... args) {

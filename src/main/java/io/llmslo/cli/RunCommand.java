@@ -21,7 +21,10 @@ public class RunCommand implements Callable<Integer> {
         long start = System.nanoTime();
         JobExecutionResult result = JobRunner.run(cfg);
         double seconds = (System.nanoTime() - start) / 1e9;
-        if (result != null && !result.getJobID().toString().isEmpty() && cfg.bounded()) {
+        if (result != null && !result.isJobExecutionResult()) {
+            // detached (web/REST submission): execute() returned once the job was submitted
+            System.out.printf("job %s submitted as %s%n", cfg.name, result.getJobID());
+        } else if (result != null && !result.getJobID().toString().isEmpty() && cfg.bounded()) {
             System.out.printf("job %s finished in %.1f s; tables at %s%n", cfg.name, seconds,
                     JobRunner.jdbcSettings(cfg).redactedUrl());
         }

@@ -14,6 +14,8 @@ import io.llmslo.sim.TrafficSimulator;
 import io.llmslo.source.EventSources;
 import io.llmslo.testing.KafkaBroker;
 import io.llmslo.testing.Postgres;
+import io.llmslo.testing.SlowConsumerInterceptor;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,17 +33,31 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -50,7 +66,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -101,8 +116,11 @@ class KafkaToPostgresITCase {
                 from: 2026-10-01T12:00:00Z
             """;
     static final String[] KINDS = {"responses", "feedback", "ratings"};
-    /** Savepoint test: records before this instant are produced first, the rest after the restart. */
-    static final long CUT = Instant.parse("2026-10-01T20:00:00Z").toEpochMilli();
+    /**
+     * Savepoint test: records before this instant are produced first, the rest after the restart.
+     * The first day (responses and feedback on both sides; the sample's ratings all after it).
+     */
+    static final long CUT = Instant.parse("2026-10-02T00:00:00Z").toEpochMilli();
 
     @TempDir
     static Path tmp;
@@ -125,6 +143,14 @@ class KafkaToPostgresITCase {
         for (String k : KINDS) {
             KAFKA.produce("full." + k, sample.get(k), KafkaToPostgresITCase::requestId);
         }
+    }
+
+    /**
+     * A fresh schema for one run; {@code -Dit.suffix=_x} keeps concurrent checkouts sharing one
+     * PostgreSQL apart.
+     */
+    static String schema(String name) throws Exception {
+        return Postgres.freshSchema(name + System.getProperty("it.suffix", ""));
     }
 
     static void createTopics(String prefix) throws Exception {
@@ -150,6 +176,12 @@ class KafkaToPostgresITCase {
 
     static JobConfig config(String run, String topics, String jdbcUrl, String extraEventTime, String history,
             String flush) {
+        return config(run, topics, topics + ".alerts", "", jdbcUrl, extraEventTime, history, flush);
+    }
+
+    /** As above, with the alert topic and extra Kafka client properties (YAML lines) given. */
+    static JobConfig config(String run, String topics, String alertsTopic, String extraProperties, String jdbcUrl,
+            String extraEventTime, String history, String flush) {
         String yaml = """
                 name: %1$s
                 parallelism: 2
@@ -161,6 +193,7 @@ class KafkaToPostgresITCase {
                   topics: {responses: %3$s.responses, feedback: %3$s.feedback, ratings: %3$s.ratings}
                   properties:
                     client.rack: test-rack
+                    %10$s
                 event_time: {out_of_orderness: 2m, allowed_lateness: 0s%4$s}
                 judge: {enabled: false}
                 slo: {alpha: 0.01, min_n: 50, budget_period: 30d}
@@ -168,14 +201,14 @@ class KafkaToPostgresITCase {
                   jdbc_url: "%5$s"
                   history_interval: %6$s
                   flush_interval: %7$s
-                  alerts_topic: %3$s.alerts
+                  alerts_topic: %11$s
                 state:
                   backend: %9$s
                   incremental: true
                   checkpoint_dir: %8$s
                   checkpoint_interval: 1s
                 """.formatted(run, KAFKA.bootstrapServers(), topics, extraEventTime, jdbcUrl, history, flush,
-                tmp.resolve("checkpoints-" + run).toUri(), BACKEND);
+                tmp.resolve("checkpoints-" + run).toUri(), BACKEND, extraProperties, alertsTopic);
         return JobConfig.parse(run + ".yaml", yaml);
     }
 
@@ -195,21 +228,48 @@ class KafkaToPostgresITCase {
     /** The production graph (JobRunner.run's), optionally bounded and with a hook after the sources. */
     static StreamExecutionEnvironment graph(JobConfig cfg, boolean bounded, String savepoint,
             MapFunction<Envelope, Envelope> hook) throws Exception {
+        return graph(cfg, bounded, savepoint, hook, s -> s);
+    }
+
+    /** As above, with the JDBC sinks passed through {@code sinks} (e.g. wrapped to count rows). */
+    static StreamExecutionEnvironment graph(JobConfig cfg, boolean bounded, String savepoint,
+            MapFunction<Envelope, Envelope> hook, UnaryOperator<LlmSloJob.Sinks> sinks) throws Exception {
         JobRunner.createTables(cfg);
         StreamExecutionEnvironment env = env(cfg, savepoint);
         DataStream<Envelope> events = EventSources.create(env, cfg, bounded ? OffsetsInitializer.latest() : null);
         if (hook != null) {
             events = events.map(hook).returns(TypeInformation.of(Envelope.class)).name("test-hook").uid("test-hook");
         }
-        LlmSloJob.Outputs outputs = LlmSloJob.build(cfg, events, JobRunner.jdbcSinks(cfg), null);
+        LlmSloJob.Outputs outputs = LlmSloJob.build(cfg, events, sinks.apply(JobRunner.jdbcSinks(cfg)), null);
         JobRunner.addAlertTopic(cfg, outputs);
         return env;
+    }
+
+    /** Table by table, naming the number of differing rows and the first few of each side. */
+    static void assertSameTables(Map<String, List<String>> expected, Map<String, List<String>> actual) {
+        StringBuilder msg = new StringBuilder();
+        expected.forEach((table, rows) -> {
+            List<String> got = actual.getOrDefault(table, List.of());
+            if (!rows.equals(got)) {
+                Set<String> a = new HashSet<>(rows);
+                Set<String> b = new HashSet<>(got);
+                List<String> missing = rows.stream().filter(r -> !b.contains(r)).toList();
+                List<String> extra = got.stream().filter(r -> !a.contains(r)).toList();
+                msg.append(String.format("%s: %d vs %d rows; %d only in the reference, %d only here%n", table,
+                        rows.size(), got.size(), missing.size(), extra.size()));
+                missing.stream().limit(3).forEach(r -> msg.append("  reference: ").append(r).append('\n'));
+                extra.stream().limit(3).forEach(r -> msg.append("  here:      ").append(r).append('\n'));
+            }
+        });
+        if (!msg.isEmpty()) {
+            throw new AssertionError("tables differ from the reference run:\n" + msg);
+        }
     }
 
     /** The failure-free bounded run every other run is compared with (computed once). */
     static synchronized Map<String, List<String>> reference() throws Exception {
         if (reference == null) {
-            referenceUrl = Postgres.freshSchema("it_reference" + System.getProperty("it.suffix", ""));
+            referenceUrl = schema("it_reference");
             JobConfig cfg = config("reference", "full", referenceUrl, ", idleness: 10m", "1h", "1s");
             long t0 = System.nanoTime();
             graph(cfg, true, null, null).execute("reference");
@@ -266,78 +326,238 @@ class KafkaToPostgresITCase {
         assertThat(fromTopic).isEqualTo(fromTable);
     }
 
-    /** Throws once, mid-stream, after a checkpoint has completed; slow until then. */
-    static final class FailOnce implements MapFunction<Envelope, Envelope>, CheckpointListener {
-        static final AtomicInteger SEEN = new AtomicInteger();
-        static final AtomicBoolean CHECKPOINTED = new AtomicBoolean();
+    /**
+     * The hook of the exactly-once test, between the sources and the pipeline. In the first
+     * attempt it throws once, when (a) half the input has passed, (b) a checkpoint with at least
+     * a quarter of the input behind it has completed, and (c) PostgreSQL holds more slo_history
+     * rows than when that checkpoint completed: rows computed after the checkpoint are committed,
+     * and the restarted job must overwrite them. Its statics survive the restart (one JVM) and tell
+     * the test what happened.
+     */
+    static final class FailOnce extends RichMapFunction<Envelope, Envelope>
+            implements CheckpointListener, CheckpointedFunction {
+        /** Records through the hook per execution attempt (0 = before the failure). */
+        static final AtomicIntegerArray SEEN = new AtomicIntegerArray(4);
+        /** Records the first attempt had seen when each checkpoint's barrier passed the hook. */
+        static final Map<Long, Integer> SEEN_AT_BARRIER = new ConcurrentHashMap<>();
+        /** Latest completed checkpoint of the first attempt with enough records behind it. */
+        static final AtomicLong COMPLETED = new AtomicLong();
+        /** slo_history rows committed when that checkpoint's completion was notified. */
+        static final AtomicLong HISTORY_AT_COMPLETION = new AtomicLong(-1);
         static final AtomicBoolean FAILED = new AtomicBoolean();
-        private final int after;
+        /** slo_history rows committed in PostgreSQL when the failure was thrown. */
+        static final AtomicLong HISTORY_AT_FAILURE = new AtomicLong(-1);
+        /** Checkpoint id the restarted hook's state came from (-1: never restored). */
+        static final AtomicLong RESTORED_FROM = new AtomicLong(-1);
+        static final AtomicInteger MAX_ATTEMPT = new AtomicInteger();
 
-        FailOnce(int after) {
+        private final int minAtBarrier;
+        private final int after;
+        private final String url;
+        private transient ListState<Integer> seenState;
+        private transient long lastProbe;
+
+        FailOnce(int minAtBarrier, int after, String url) {
+            this.minAtBarrier = minAtBarrier;
             this.after = after;
+            this.url = url;
         }
 
         @Override
         public Envelope map(Envelope e) throws Exception {
-            if (!CHECKPOINTED.get()) {
-                Thread.sleep(3); // keep the input from finishing before the first checkpoint
-            }
-            if (SEEN.incrementAndGet() >= after && CHECKPOINTED.get() && FAILED.compareAndSet(false, true)) {
-                throw new IllegalStateException("injected failure after " + SEEN.get() + " records");
+            int attempt = Math.min(getRuntimeContext().getTaskInfo().getAttemptNumber(), SEEN.length() - 1);
+            MAX_ATTEMPT.accumulateAndGet(attempt, Math::max);
+            SEEN.incrementAndGet(attempt);
+            if (attempt == 0 && COMPLETED.get() > 0 && SEEN.get(0) >= after && !FAILED.get()
+                    && System.nanoTime() - lastProbe > 50_000_000L) {
+                lastProbe = System.nanoTime();
+                // fail only once the sink has committed rows computed after the checkpoint
+                long committed = Postgres.count(url, "SELECT count(*) FROM slo_history");
+                if (committed > HISTORY_AT_COMPLETION.get() && FAILED.compareAndSet(false, true)) {
+                    HISTORY_AT_FAILURE.set(committed);
+                    SlowConsumerInterceptor.delayMicros = 0; // the restarted job reads at full speed
+                    throw new IllegalStateException("injected failure after " + SEEN.get(0) + " records, checkpoint "
+                            + COMPLETED.get() + " completed");
+                }
             }
             return e;
         }
 
         @Override
-        public void notifyCheckpointComplete(long checkpointId) {
-            if (SEEN.get() > 0) {
-                CHECKPOINTED.set(true);
+        public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
+            SEEN_AT_BARRIER.merge(ctx.getCheckpointId(), SEEN.get(0), Math::max);
+            seenState.update(List.of(SEEN.get(0)));
+        }
+
+        @Override
+        public void initializeState(FunctionInitializationContext ctx) throws Exception {
+            // a little operator state, so the restore of this operator is visible (and checked)
+            seenState = ctx.getOperatorStateStore().getListState(new ListStateDescriptor<>("seen", Types.INT));
+            if (ctx.isRestored()) {
+                RESTORED_FROM.set(ctx.getRestoredCheckpointId().orElse(-1));
+            }
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) throws Exception {
+            if (!FAILED.get() && SEEN_AT_BARRIER.getOrDefault(checkpointId, 0) >= minAtBarrier) {
+                HISTORY_AT_COMPLETION.accumulateAndGet(
+                        Postgres.count(url, "SELECT count(*) FROM slo_history"), Math::max);
+                COMPLETED.accumulateAndGet(checkpointId, Math::max);
             }
         }
     }
 
-    @Test
-    @Order(2)
-    @Disabled("open: the injected failure never fires (FailOnce.notifyCheckpointComplete is not observed"
-            + " before the bounded input ends); and the engine's quantile_value / cost.tail_blowup"
-            + " differ run to run (order-dependent), see docs/production.md 'Known gaps'")
-    void aFailureMidStreamRestoresFromTheCheckpointAndLeavesTheSameTables() throws Exception {
-        Map<String, List<String>> ref = reference();
-        String url = Postgres.freshSchema("it_failure");
-        JobConfig cfg = config("failure", "full", url, ", idleness: 10m", "1h", "1s");
-        int total = sample.values().stream().mapToInt(List::size).sum();
+    /** Wraps a sink and counts the rows handed to it by restarted attempts (attempt number > 0). */
+    static final class CountAfterRestart<T> implements Sink<T> {
+        static final AtomicLong ROWS = new AtomicLong();
+        private final Sink<T> delegate;
 
-        var result = graph(cfg, true, null, new FailOnce(total / 2)).execute("failure");
+        CountAfterRestart(Sink<T> delegate) {
+            this.delegate = delegate;
+        }
 
-        assertThat(FailOnce.FAILED).as("the failure was injected").isTrue();
-        assertThat(FailOnce.SEEN.get()).as("records re-read after the restore").isGreaterThan(total);
-        System.out.printf("[exactly-once] failure injected after %d of %d records; %d records seen in all"
-                + " (re-read after restore: %d)%n", total / 2, total, FailOnce.SEEN.get(), FailOnce.SEEN.get() - total);
-        assertThat(result.getJobID()).isNotNull();
-        assertThat(Postgres.results(url)).isEqualTo(ref);
-        // at-least-once on the topic: duplicates possible, losses not
-        Set<String> keys = new HashSet<>();
-        KAFKA.consume("full.alerts", Integer.MAX_VALUE, Duration.ofSeconds(3)).forEach(r -> keys.add(r.value()));
-        assertThat(keys).hasSize(ref.get("slo_alerts").size());
+        @Override
+        public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
+            SinkWriter<T> writer = delegate.createWriter(context);
+            if (context.getTaskInfo().getAttemptNumber() == 0) {
+                return writer;
+            }
+            return new SinkWriter<>() {
+                @Override
+                public void write(T row, Context ctx) throws IOException, InterruptedException {
+                    ROWS.incrementAndGet();
+                    writer.write(row, ctx);
+                }
+
+                @Override
+                public void flush(boolean endOfInput) throws IOException, InterruptedException {
+                    writer.flush(endOfInput);
+                }
+
+                @Override
+                public void close() throws Exception {
+                    writer.close();
+                }
+            };
+        }
     }
 
+    /**
+     * Exactly-once tables from at-least-once delivery plus idempotent upserts. The job reads the
+     * full sample from Kafka (bounded at the offsets of submit time), with the Kafka fetchers
+     * slowed to 30 ms per record until the failure: below the pipeline's throughput, so aligned
+     * checkpoint barriers (every second) are not stuck behind back-pressured buffers, and the
+     * input is still flowing when the conditions for the failure are met. The hook throws once mid-stream after a checkpoint; fixed-delay
+     * restart restores the job from the latest completed checkpoint, and the restarted job reads
+     * the rest at full speed. All four tables must equal the failure-free reference, row by row.
+     *
+     * <p>Why this fails if the job were not exactly-once in its effects:
+     * <ul>
+     *   <li>state not restored, offsets restored: the windows after the restart would miss the
+     *       records before the checkpoint, so n/good and everything after differ;
+     *   <li>offsets not restored, state restored: those records would be counted twice;
+     *   <li>neither restored (a restart from scratch, which idempotent upserts would hide): caught
+     *       by the restarted attempt reading fewer records than the input, and by the restore
+     *       coming from checkpoint {@code N > 0};
+     *   <li>a sink that appends instead of upserting: the restarted job re-emits the rows computed
+     *       between the checkpoint and the failure, some of which were already committed (the
+     *       test counts them, must be &gt; 0): duplicate rows, or a failing insert;
+     *   <li>a sink that does not flush before the barrier: rows emitted before the checkpoint are
+     *       never emitted again, so they would be missing.
+     * </ul>
+     */
+    @Test
+    @Order(2)
+    void aFailureMidStreamRestoresFromTheCheckpointAndLeavesTheSameTables() throws Exception {
+        Map<String, List<String>> ref = reference();
+        String url = schema("it_failure");
+        KAFKA.createTopics(2, "failure.alerts");
+        // flush every 100 ms (the reference: 1 s): does not change the tables, only when rows land
+        JobConfig cfg = config("failure", "full", "failure.alerts",
+                "interceptor.classes: " + SlowConsumerInterceptor.class.getName() + "\n    max.poll.records: \"20\"",
+                url, ", idleness: 10m", "1h", "100ms");
+        int total = sample.values().stream().mapToInt(List::size).sum();
+
+        SlowConsumerInterceptor.delayMicros = 30_000;
+        long t0 = System.nanoTime();
+        try {
+            graph(cfg, true, null, new FailOnce(total / 4, total / 2, url),
+                    s -> new LlmSloJob.Sinks(s.status(), new CountAfterRestart<>(s.history()), s.alerts(),
+                            s.deadLetters(), s.judgeScores()))
+                    .execute("failure");
+        } finally {
+            SlowConsumerInterceptor.delayMicros = 0;
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+
+        int before = FailOnce.SEEN.get(0);
+        int afterRestart = FailOnce.SEEN.get(1);
+        long restored = FailOnce.RESTORED_FROM.get();
+        long finalHistory = Postgres.count(url, "SELECT count(*) FROM slo_history");
+        // history keys committed before the failure AND written again after the restart
+        long rewritten = FailOnce.HISTORY_AT_FAILURE.get() + CountAfterRestart.ROWS.get() - finalHistory;
+        System.out.printf("[exactly-once] %d input records; failure after %d (latest completed checkpoint %d);"
+                        + " restarts: %d; restored from checkpoint %d (barrier after ~%d records); restarted attempt"
+                        + " read %d (re-read %d); slo_history rows committed before the failure %d, written after"
+                        + " the restart %d, final %d -> %d rows overwritten by the restarted job; %.1f s%n",
+                total, before, FailOnce.COMPLETED.get(), FailOnce.MAX_ATTEMPT.get(), restored,
+                FailOnce.SEEN_AT_BARRIER.getOrDefault(restored, -1), afterRestart, before + afterRestart - total,
+                FailOnce.HISTORY_AT_FAILURE.get(), CountAfterRestart.ROWS.get(), finalHistory, rewritten, seconds);
+
+        assertThat(FailOnce.FAILED).as("the failure was injected").isTrue();
+        assertThat(FailOnce.MAX_ATTEMPT.get()).as("exactly one restart").isEqualTo(1);
+        assertThat(restored).as("the restart restored a completed checkpoint with records behind it")
+                .isPositive().isGreaterThanOrEqualTo(FailOnce.COMPLETED.get());
+        assertThat(afterRestart).as("the restarted job resumed from the checkpointed offsets, not from the start")
+                .isLessThan(total);
+        assertThat(before + afterRestart).as("records between the checkpoint and the failure were processed twice")
+                .isGreaterThan(total);
+        assertThat(rewritten).as("rows committed after the checkpoint were written again after the restart")
+                .isPositive();
+        assertSameTables(ref, Postgres.results(url));
+        // the alert topic is at-least-once: every transition arrives, duplicates are allowed
+        Set<String> alerts = new HashSet<>();
+        KAFKA.consume("failure.alerts", Integer.MAX_VALUE, Duration.ofSeconds(3)).forEach(r -> alerts.add(r.value()));
+        assertThat(alerts).hasSize(ref.get("slo_alerts").size());
+    }
+
+    /**
+     * An upgrade: part of the input, {@code stop-with-savepoint} without drain (the job is meant to
+     * continue: no end-of-time timers fire, windows and pending acceptance timers stay in the
+     * savepoint), a new job restored from it with the rest of the input, then the end of input.
+     * The tables must equal one uninterrupted bounded run.
+     *
+     * <p>An unbounded Kafka source has no end of input of its own, and a restored one cannot be
+     * made bounded (its splits come back from the savepoint without stopping offsets), so the end
+     * is a final {@code stop-with-savepoint --drain}, which advances event time to the end like a
+     * bounded run. That drain must come while the sources are active: Flink 2.2 drops the final
+     * MAX watermark of a source that has gone idle ({@code event_time.idleness} without records;
+     * FLINK-40499, open), so the last evaluations (the end-of-input boundaries after the latest
+     * observation) would never fire. So the restored job runs with the reference's long idleness
+     * (10 min: still active at the drain), while the first one needs a short one: the sample's
+     * three ratings all come after the cut, and an empty partition that never goes idle holds
+     * event time back (no evaluation before the stop). Changing {@code event_time.idleness}
+     * across a savepoint is an ordinary job-file change: watermarks are not part of the state.
+     * See docs/production.md, "Known gaps".
+     */
     @Test
     @Order(3)
-    @Disabled("open: after stop-with-savepoint --drain the last two history boundaries (and the final"
-            + " slo_status) are missing vs the bounded run; quantile_value / cost.tail_blowup are"
-            + " order-dependent; see docs/production.md 'Known gaps'")
     void aSavepointRoundTripWithMoreDataContinuesToTheSameTables() throws Exception {
         Map<String, List<String>> ref = reference();
         createTopics("sp");
-        String url = Postgres.freshSchema("it_savepoint");
-        JobConfig cfg = config("savepoint", "sp", url, ", idleness: 5s", "1h", "1s");
+        String url = schema("it_savepoint");
+        // part 1: the empty ratings partitions must go idle; part 2: the sources must still be
+        // active at the final drain (see above)
+        JobConfig part1 = config("savepoint", "sp", url, ", idleness: 5s", "1h", "1s");
+        JobConfig part2 = config("savepoint", "sp", url, ", idleness: 10m", "1h", "1s");
         String[] topics = {"sp.responses", "sp.feedback", "sp.ratings"};
 
         for (String k : KINDS) {
             KAFKA.produce("sp." + k, sample.get(k).stream().filter(l -> ts(l) < CUT).toList(),
                     KafkaToPostgresITCase::requestId);
         }
-        JobClient first = graph(cfg, false, null, null).executeAsync("savepoint-1");
+        JobClient first = graph(part1, false, null, null).executeAsync("savepoint-1");
         KAFKA.awaitCaughtUp("savepoint", Duration.ofSeconds(60), topics);
         String savepoint = first.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(),
                 SavepointFormatType.CANONICAL).get();
@@ -349,20 +569,21 @@ class KafkaToPostgresITCase {
             KAFKA.produce("sp." + k, sample.get(k).stream().filter(l -> ts(l) >= CUT).toList(),
                     KafkaToPostgresITCase::requestId);
         }
-        JobClient second = graph(cfg, false, savepoint, null).executeAsync("savepoint-2");
+        JobClient second = graph(part2, false, savepoint, null).executeAsync("savepoint-2");
         KAFKA.awaitCaughtUp("savepoint", Duration.ofSeconds(60), topics);
-        // --drain: end of input, like the bounded reference run (all event-time timers fire)
+        // --drain: end of input, like the bounded reference run (all event-time timers fire);
+        // the sources are still active (records within the last 10 minutes), see above
         second.stopWithSavepoint(true, tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
                 .get();
 
-        assertThat(Postgres.results(url)).isEqualTo(ref);
+        assertSameTables(ref, Postgres.results(url));
     }
 
     @Test
     @Order(4)
     void unboundedLiveTrafficReachesPostgresAndLatencyIsMeasured() throws Exception {
         createTopics("live");
-        String url = Postgres.freshSchema("it_live");
+        String url = schema("it_live");
         // event time runs 60x faster than the wall clock: a 1-minute history interval is one
         // wall second, so a short test crosses many evaluation boundaries
         JobConfig cfg = config("live", "live", url, ", idleness: 1s", "1m", "100ms");
