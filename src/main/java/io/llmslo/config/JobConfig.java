@@ -11,19 +11,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A job file ({@code jobs/*.yaml}), read and validated in full before the job is built, so a bad
  * key fails at submit time with the file, the key and what was expected.
  */
 public final class JobConfig implements Serializable {
-
-    private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
     public final String file;
     public final String name;
@@ -308,31 +303,6 @@ public final class JobConfig implements Serializable {
         }
         return new State(backend, s.bool("incremental", true), s.string("checkpoint_dir", null),
                 s.duration("checkpoint_interval", null), s.bool("exactly_once", true));
-    }
-
-    /** Replaces {@code ${NAME}} with the environment variable; secrets never live in files. */
-    public static String resolveEnv(String value, Map<String, String> env) {
-        if (value == null) {
-            return null;
-        }
-        Matcher m = ENV.matcher(value);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            String v = env.get(m.group(1));
-            if (v == null) {
-                throw new ConfigException("environment variable " + m.group(1)
-                        + " is referenced by the job file but not set");
-            }
-            m.appendReplacement(sb, Matcher.quoteReplacement(v));
-        }
-        m.appendTail(sb);
-        return sb.toString();
-    }
-
-    public Map<String, String> kafkaProperties() {
-        Map<String, String> out = new LinkedHashMap<>();
-        sources.properties().forEach((k, v) -> out.put(k, resolveEnv(v, System.getenv())));
-        return out;
     }
 
     private static String fileStem(String file) {

@@ -266,15 +266,6 @@ class JobConfigTest {
         fails("- just\n- a list\n").hasMessage(FILE + ": expected a YAML map at the top level");
     }
 
-    @Test
-    void resolveEnvReplacesVariablesAndNamesAMissingOne() {
-        assertThat(JobConfig.resolveEnv("user=${U};pw=${P}", java.util.Map.of("U", "a", "P", "b$1")))
-                .isEqualTo("user=a;pw=b$1");
-        assertThatThrownBy(() -> JobConfig.resolveEnv("${NOPE}", java.util.Map.of()))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("NOPE");
-    }
-
     static AbstractThrowableAssert<?, ? extends Throwable> fails(String yaml) {
         return assertThatThrownBy(() -> JobConfig.parse(FILE, yaml)).isInstanceOf(ConfigException.class);
     }
