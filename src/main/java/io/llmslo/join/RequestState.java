@@ -1,7 +1,5 @@
 package io.llmslo.join;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 

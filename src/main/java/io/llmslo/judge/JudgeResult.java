@@ -1,6 +1,5 @@
 package io.llmslo.judge;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**

@@ -1,6 +1,5 @@
 package io.llmslo.slo;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
