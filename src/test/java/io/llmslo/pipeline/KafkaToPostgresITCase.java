@@ -513,8 +513,9 @@ class KafkaToPostgresITCase {
                 .isLessThan(total);
         assertThat(before + afterRestart).as("records between the checkpoint and the failure were processed twice")
                 .isGreaterThan(total);
-        assertThat(rewritten).as("rows committed after the checkpoint were written again after the restart")
-                .isPositive();
+        // `rewritten` is reported, not asserted: whether an evaluation boundary (and so a history
+        // row) fell between the restored checkpoint and the failure depends on timing. The
+        // re-read records above are what makes the table comparison below a real test.
         assertSameTables(ref, Postgres.results(url));
         // the alert topic is at-least-once: every transition arrives, duplicates are allowed
         Set<String> alerts = new HashSet<>();
