@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * Cohort fan-out (DESIGN §3): an observation counts in the global cohort {@code *} and in every
  * configured grouping set whose dimensions the request carries. Keys are canonical text,
- * dimensions in configured order: {@code surface=chat,cohort.locale=de-DE}.
+ * dimensions in configured order: {@code surface=chat,cohort.locale=de-DE}; a {@code ,}, {@code =}
+ * or {@code \} inside a value is escaped with a backslash.
  *
  * <p>A request that lacks a dimension of a set (no {@code cohort.region}, say) is not counted in
  * that set rather than under an invented value: an "unknown" cohort would mix unrelated traffic.
@@ -32,7 +33,7 @@ public final class CohortKeys implements Serializable {
             if (provider == null) {
                 return keys;
             }
-            keys.add("provider=" + provider);
+            keys.add("provider=" + escape(provider));
         } else {
             keys.add(GLOBAL);
         }
@@ -55,11 +56,22 @@ public final class CohortKeys implements Serializable {
             if (sb.length() > 0) {
                 sb.append(',');
             }
-            sb.append(dim).append('=').append(v);
+            sb.append(dim).append('=').append(escape(v));
         }
         if (appendProvider && !set.contains("provider")) {
-            sb.append(",provider=").append(dims.get("provider"));
+            sb.append(",provider=").append(escape(dims.get("provider")));
         }
         return sb.toString();
+    }
+
+    /**
+     * Values come from traffic: a tenant named {@code a,model=x} must not produce the key of
+     * another grouping set, so the separators are backslash-escaped.
+     */
+    static String escape(String value) {
+        if (value.indexOf(',') < 0 && value.indexOf('=') < 0 && value.indexOf('\\') < 0) {
+            return value;
+        }
+        return value.replace("\\", "\\\\").replace(",", "\\,").replace("=", "\\=");
     }
 }

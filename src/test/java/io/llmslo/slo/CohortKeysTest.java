@@ -86,4 +86,14 @@ class CohortKeysTest {
     void providerSuccessWithoutAProviderHasNoCohort() {
         assertThat(keys.keysFor(SloCatalog.PROVIDER_SUCCESS, Map.of("surface", "chat"))).isEmpty();
     }
+
+    @Test
+    void separatorsInsideValuesAreEscapedSoKeysCannotCollide() {
+        CohortKeys keys = new CohortKeys(List.of(List.of("cohort.tenant"), List.of("cohort.tenant", "model")));
+        List<String> tricky = keys.keysFor("quality.acceptance", Map.of("cohort.tenant", "a,model=x"));
+        List<String> honest = keys.keysFor("quality.acceptance", Map.of("cohort.tenant", "a", "model", "x"));
+        assertThat(tricky).contains("cohort.tenant=a\\,model\\=x");
+        assertThat(tricky).doesNotContainAnyElementsOf(honest.subList(1, honest.size()));
+        assertThat(CohortKeys.escape("back\\slash")).isEqualTo("back\\\\slash");
+    }
 }
