@@ -21,6 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one-page dashboard (DESIGN §8 {@code dashboard}): the JDK's HTTP server on the loopback
@@ -29,6 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * work offline), and a Content-Security-Policy that allows nothing but this origin.
  */
 public final class DashboardServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
 
     /** The static files, by request path; nothing else on the classpath is served. */
     private static final Map<String, String[]> STATIC = Map.of(
@@ -108,7 +112,7 @@ public final class DashboardServer implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             // the exchange may be half-written; nothing more to send, but the server lives on
-            System.err.println("dashboard: " + ex.getRequestURI().getPath() + ": " + e);
+            LOG.warn("dashboard: {}: {}", ex.getRequestURI().getPath(), e.toString());
         }
     }
 
@@ -143,7 +147,7 @@ public final class DashboardServer implements AutoCloseable {
             }
         } catch (SQLException e) {
             // driver messages name tables and columns, never the password (it is not in the URL)
-            System.err.println("dashboard: " + path + ": " + e.getMessage());
+            LOG.warn("dashboard: {}: {}", path, e.getMessage());
             sendJson(ex, 503, error("database unavailable: " + e.getMessage()));
             return;
         }
