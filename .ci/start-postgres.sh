@@ -8,6 +8,15 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   echo "installing PostgreSQL from Debian's packages" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >&2 && apt-get install -y -qq postgresql >&2
+  # the package may start its own cluster on 5432: ours is a separate throwaway one
+  if command -v pg_lsclusters >/dev/null 2>&1; then
+    pg_lsclusters -h 2>/dev/null | while read -r ver name _; do pg_ctlcluster "$ver" "$name" stop >&2 || true; done
+  fi
+fi
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# a server already on the port that is not ours: move to the next free one
+if [ ! -f "$DATA/postmaster.pid" ]; then
+  while port_busy "$PORT"; do PORT=$((PORT + 1)); done
 fi
 BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 # initdb refuses to run as root; the postgres system user comes with the package
