@@ -15,11 +15,4 @@ public final class SketchCache {
     /** Minute buckets of the current hour merged so far, up to and including {@code partialTo}. */
     DDSketch partial;
     long partialTo = Long.MIN_VALUE;
-
-    public void invalidate() {
-        hour = Long.MIN_VALUE;
-        wholeHours = null;
-        partial = null;
-        partialTo = Long.MIN_VALUE;
-    }
 }

@@ -207,21 +207,21 @@ public final class SloEngine implements Serializable {
             closeHours(now, minutes, hours, cum);
         }
         Bucket current = checkpoint(now, minutes, hours, checkpoints, cum, tail);
-        Counts slo = window(now, now, windowMs, current, checkpoints, cum);
+        Counts slo = window(now, windowMs, current, checkpoints, cum);
         Map<String, Counts> ranges = new LinkedHashMap<>();
-        ranges.put("1h", window(now, now, TimeBuckets.HOUR, current, checkpoints, cum));
-        ranges.put("6h", window(now, now, 6 * TimeBuckets.HOUR, current, checkpoints, cum));
-        ranges.put("24h", window(now, now, TimeBuckets.DAY, current, checkpoints, cum));
-        ranges.put("7d", window(now, now, DAY7, current, checkpoints, cum));
-        Counts budget = window(now, now, def.budgetPeriod().toMillis(), current, checkpoints, cum);
+        ranges.put("1h", window(now, TimeBuckets.HOUR, current, checkpoints, cum));
+        ranges.put("6h", window(now, 6 * TimeBuckets.HOUR, current, checkpoints, cum));
+        ranges.put("24h", window(now, TimeBuckets.DAY, current, checkpoints, cum));
+        ranges.put("7d", window(now, DAY7, current, checkpoints, cum));
+        Counts budget = window(now, def.budgetPeriod().toMillis(), current, checkpoints, cum);
         long trendEnd = TimeBuckets.floorTo(now - DAY7, TimeBuckets.HOUR);
         Counts trend = diff(lookup(trendEnd, checkpoints, cum), lookup(trendEnd - windowMs, checkpoints, cum));
         for (BurnTier t : def.tiers()) {
             ranges.putIfAbsent(key(t.longWindow()),
-                    window(now, now, t.longWindow().toMillis(), current, checkpoints, cum));
+                    window(now, t.longWindow().toMillis(), current, checkpoints, cum));
             if (t.shortWindow() != null) {
                 ranges.putIfAbsent(key(t.shortWindow()),
-                        window(now, now, t.shortWindow().toMillis(), current, checkpoints, cum));
+                        window(now, t.shortWindow().toMillis(), current, checkpoints, cum));
             }
         }
         Counts baseline = null;
@@ -464,9 +464,10 @@ public final class SloEngine implements Serializable {
                 : TimeBuckets.floorTo(now, TimeBuckets.HOUR) - length;
     }
 
-    private Counts window(long now, long end, long length, Bucket current, BucketStore checkpoints,
-            Cumulative cum) throws Exception {
-        return diff(current, lookup(windowStart(end, length), checkpoints, cum));
+    /** The window of this length ending at {@code now}, whose C is {@code current}. */
+    private Counts window(long now, long length, Bucket current, BucketStore checkpoints, Cumulative cum)
+            throws Exception {
+        return diff(current, lookup(windowStart(now, length), checkpoints, cum));
     }
 
     /** Windows of equal length share a start: look each start up once per evaluation. */

@@ -98,13 +98,15 @@ public class SloEvaluatorFunction
         if (engine == null) {
             return;
         }
-        TailBaseline baseline = null;
-        if (engine.definition().kind() == SloKind.TAIL_BLOWUP) {
-            baseline = tail.value() == null ? new TailBaseline() : tail.value();
-        }
         Cumulative cum = cumulative.value() == null ? new Cumulative() : cumulative.value();
-        if (cum.lastEval != Long.MIN_VALUE && o.t() <= cum.lastEval) {
+        boolean late = cum.lastEval != Long.MIN_VALUE && o.t() <= cum.lastEval;
+        if (late) {
             sketchCaches.remove(o.key()); // a late value changes hours already merged
+        }
+        // the trailing median is needed here only to judge a late tail value (see SloEngine.add)
+        TailBaseline baseline = null;
+        if (late && engine.definition().kind() == SloKind.TAIL_BLOWUP) {
+            baseline = tail.value() == null ? new TailBaseline() : tail.value();
         }
         engine.add(o, minuteStore, hourStore, checkpointStore, cum, baseline);
         cumulative.update(cum);
