@@ -101,6 +101,7 @@ public final class JobRunner {
     }
 
     public static JobExecutionResult run(JobConfig cfg) throws Exception {
+        cfg.checkFiles();
         createTables(cfg);
         StreamExecutionEnvironment env = environment(cfg);
         DataStream<Envelope> events = EventSources.create(env, cfg);
