@@ -2,6 +2,7 @@ package io.llmslo.cli;
 
 import io.llmslo.dashboard.DashboardQueries;
 import io.llmslo.dashboard.DashboardServer;
+import io.llmslo.metrics.SloMetricsEndpoint;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -82,7 +83,8 @@ public class DashboardCommand implements Callable<Integer> {
         }
         DashboardServer server;
         try {
-            server = DashboardServer.start(queries, port);
+            server = DashboardServer.start(queries, port)
+                    .route("/metrics", new SloMetricsEndpoint(queries, SloMetricsEndpoint.DEFAULT_MAX_SERIES));
         } catch (IOException e) {
             err.println("dashboard: cannot listen on 127.0.0.1:" + port + ": " + e.getMessage());
             err.flush();
@@ -94,7 +96,8 @@ public class DashboardCommand implements Callable<Integer> {
             stopped.countDown();
         }, "dashboard-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.printf("dashboard: %s on %s — Ctrl-C to stop%n", queries.redactedUrl(), server.uri());
+        out.printf("dashboard: %s on %s (Prometheus: %smetrics) — Ctrl-C to stop%n", queries.redactedUrl(),
+                server.uri(), server.uri());
         out.flush();
         try {
             stopped.await();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -51,6 +53,8 @@ public final class DashboardServer implements AutoCloseable {
     private final DashboardQueries queries;
     private final HttpServer server;
     private final ExecutorService pool;
+    /** Extra GET endpoints registered by other features (e.g. {@code /metrics}), by exact path. */
+    private final Map<String, HttpHandler> routes = new ConcurrentHashMap<>();
 
     private DashboardServer(DashboardQueries queries, HttpServer server, ExecutorService pool) {
         this.queries = queries;
@@ -73,6 +77,12 @@ public final class DashboardServer implements AutoCloseable {
         http.setExecutor(pool);
         http.start();
         return s;
+    }
+
+    /** Serves {@code path} (exact match, GET/HEAD) with {@code handler}; returns this server. */
+    public DashboardServer route(String path, HttpHandler handler) {
+        routes.put(path, handler);
+        return this;
     }
 
     public int port() {
@@ -103,7 +113,10 @@ public final class DashboardServer implements AutoCloseable {
                 return;
             }
             String path = ex.getRequestURI().getPath();
-            if (path.startsWith("/api/")) {
+            HttpHandler route = routes.get(path);
+            if (route != null) {
+                route.handle(ex);
+            } else if (path.startsWith("/api/")) {
                 api(ex, path, query(ex.getRequestURI().getRawQuery()));
             } else if (STATIC.containsKey(path)) {
                 sendStatic(ex, STATIC.get(path));
