@@ -40,6 +40,11 @@ public final class DashboardQueries {
     /** Family display order; SLOs of other families follow alphabetically. */
     public static final List<String> FAMILIES = List.of("quality", "latency", "cost", "availability");
 
+    /** The SLO each main-page panel leads with (the seed's four headline numbers); configurable. */
+    public static final Map<String, String> DEFAULT_HEADLINES = Map.of(
+            "quality", "quality.acceptance", "latency", "latency.ttft_p95",
+            "cost", "cost.p95", "availability", "availability.success");
+
     /** Catalogue order of DESIGN §3 within a family; unknown SLOs sort after, by name. */
     private static final List<String> SLO_ORDER = List.of(
             "quality.acceptance", "quality.judge_high", "quality.human_useful", "quality.refusal_drift",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmslo.cli.JobRunner;
+import io.llmslo.dashboard.DashboardExtension;
 import io.llmslo.dashboard.DashboardQueries;
 import io.llmslo.dashboard.DashboardServer;
 import io.llmslo.testing.LocalServer;
@@ -59,8 +60,8 @@ class PrometheusScrapeITCase {
         assertThat(table).hasSizeGreaterThan(50);
 
         DashboardQueries queries = new DashboardQueries(url, null, null);
-        try (DashboardServer dash = DashboardServer.start(queries, 0)
-                .route("/metrics", new SloMetricsEndpoint(queries, SloMetricsEndpoint.DEFAULT_MAX_SERIES))) {
+        try (DashboardServer dash = DashboardServer.start(queries, 0)) {
+            DashboardExtension.installAll(dash, queries); // as `dashboard` does: /metrics from META-INF/services
             int port = LocalServer.freePort();
             Path cfg = dir.resolve("prometheus.yml");
             Files.writeString(cfg, """
