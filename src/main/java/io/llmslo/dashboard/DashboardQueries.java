@@ -40,6 +40,11 @@ public final class DashboardQueries {
     /** Family display order; SLOs of other families follow alphabetically. */
     public static final List<String> FAMILIES = List.of("quality", "latency", "cost", "availability");
 
+    /** The SLO each main-page panel leads with (the seed's four headline numbers); configurable. */
+    public static final Map<String, String> DEFAULT_HEADLINES = Map.of(
+            "quality", "quality.acceptance", "latency", "latency.ttft_p95",
+            "cost", "cost.p95", "availability", "availability.success");
+
     /** Catalogue order of DESIGN §3 within a family; unknown SLOs sort after, by name. */
     private static final List<String> SLO_ORDER = List.of(
             "quality.acceptance", "quality.judge_high", "quality.human_useful", "quality.refusal_drift",
@@ -531,7 +536,7 @@ public final class DashboardQueries {
         return rows.stream().filter(r -> value.equals(r.path(field).asText(null))).count();
     }
 
-    private static boolean exists(Connection c, String table) throws SQLException {
+    public static boolean exists(Connection c, String table) throws SQLException {
         DatabaseMetaData md = c.getMetaData();
         // PostgreSQL folds unquoted names to lower case, SQLite keeps them: the DDL uses lower case
         try (ResultSet rs = md.getTables(null, null, table.toLowerCase(Locale.ROOT), null)) {
@@ -553,7 +558,7 @@ public final class DashboardQueries {
         return s == null ? null : parseUtc(s);
     }
 
-    static long parseUtc(String s) {
+    public static long parseUtc(String s) {
         String t = s.trim().replace(' ', 'T');
         if (t.endsWith("Z")) {
             return Instant.parse(t).toEpochMilli();
