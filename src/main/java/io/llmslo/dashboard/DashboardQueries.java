@@ -584,7 +584,7 @@ public final class DashboardQueries {
         return rows.stream().filter(r -> value.equals(r.path(field).asText(null))).count();
     }
 
-    private static boolean exists(Connection c, String table) throws SQLException {
+    public static boolean exists(Connection c, String table) throws SQLException {
         DatabaseMetaData md = c.getMetaData();
         // PostgreSQL folds unquoted names to lower case, SQLite keeps them: the DDL uses lower case
         try (ResultSet rs = md.getTables(null, null, table.toLowerCase(Locale.ROOT), null)) {
@@ -606,7 +606,7 @@ public final class DashboardQueries {
         return s == null ? null : parseUtc(s);
     }
 
-    static long parseUtc(String s) {
+    public static long parseUtc(String s) {
         String t = s.trim().replace(' ', 'T');
         if (t.endsWith("Z")) {
             return Instant.parse(t).toEpochMilli();
