@@ -107,7 +107,8 @@ public final class JobRunner {
         StreamExecutionEnvironment env = environment(cfg);
         DataStream<Envelope> events = EventSources.create(env, cfg);
         LlmSloJob.Outputs outputs = LlmSloJob.build(cfg, events, jdbcSinks(cfg), JudgeBranch.forJob(cfg,
-                new JdbcUpsertSink<>(jdbcSettings(cfg), TableSchemas.judgeCalibration())));
+                new JdbcUpsertSink<>(jdbcSettings(cfg), TableSchemas.judgeCalibration()),
+                new JdbcUpsertSink<>(jdbcSettings(cfg), TableSchemas.reviewQueue())));
         addAlertTopic(cfg, outputs);
         return env.execute("llm-slo " + cfg.name);
     }

@@ -25,6 +25,10 @@ public final class JobConfig implements Serializable {
     public final Join join;
     public final Sampling sampling;
     public final Judge judge;
+    /** {@code judge.calibration}: the rolling calibration window and the pairs it needs to know. */
+    public final Calibration calibration;
+    /** {@code judge.review_queue}: which judged requests people are asked to rate. */
+    public final Review review;
     public final List<List<String>> groupingSets;
     public final SloCatalog slo;
     public final Output output;
@@ -81,6 +85,17 @@ public final class JobConfig implements Serializable {
             HashMap<String, String> rubricBySurface)
             implements Serializable {}
 
+    /** Judge calibration: a rolling {@code window} per (rubric, version, judge model); {@code minPairs} to know. */
+    public record Calibration(Duration window, int minPairs) implements Serializable {}
+
+    /**
+     * The human-review queue ({@link io.llmslo.judge.ReviewQueue}): {@code minPairs} rated requests
+     * wanted per stratum and {@code window}; {@code topic} (Kafka jobs) carries the queue to the
+     * rater tool.
+     */
+    public record Review(boolean enabled, int minPairs, Duration window, double minRate, double uncertainBoost,
+            ArrayList<String> strata, String topic) implements Serializable {}
+
     public record Output(
             String jdbcUrl,
             String jdbcUser,
@@ -114,6 +129,8 @@ public final class JobConfig implements Serializable {
         this.join = join(root.get("join"));
         this.sampling = sampling(root.get("sampling"));
         this.judge = judge(root.get("judge"));
+        this.calibration = calibration(root.get("judge").get("calibration"));
+        this.review = review(root.get("judge").get("review_queue"));
         this.groupingSets = cohorts(root.get("cohorts"));
         this.slo = SloCatalog.fromConfig(root.get("slo"));
         this.output = output(root.get("output"));
@@ -273,7 +290,8 @@ public final class JobConfig implements Serializable {
     private static Judge judge(ConfigNode j) {
         j.allowOnly("enabled", "provider", "base_url", "model", "api_key_env", "timeout",
                 "max_tokens", "capacity", "max_concurrency", "rate_limit_per_second",
-                "max_retries", "retry_backoff", "circuit_breaker", "rubrics_dir", "rubric_by_surface");
+                "max_retries", "retry_backoff", "circuit_breaker", "rubrics_dir", "rubric_by_surface",
+                "calibration", "review_queue");
         String provider = j.string("provider", "offline");
         if (!List.of("offline", "openai", "anthropic", "ollama").contains(provider)) {
             throw j.error("provider", "one of offline, openai, anthropic, ollama");
@@ -313,6 +331,19 @@ public final class JobConfig implements Serializable {
                 cb.number("failure_rate", 50, 1, 100),
                 cb.duration("open_for", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1)),
                 j.string("rubrics_dir", "rubrics"), bySurface);
+    }
+
+    private static Calibration calibration(ConfigNode c) {
+        c.allowOnly("window", "min_pairs");
+        return new Calibration(c.duration("window", Duration.ofDays(30)), c.integer("min_pairs", 30, 1, 1_000_000));
+    }
+
+    private static Review review(ConfigNode r) {
+        r.allowOnly("enabled", "min_pairs", "window", "min_rate", "uncertain_boost", "strata", "topic");
+        ArrayList<String> strata = new ArrayList<>(r.has("strata") ? r.strings("strata") : List.of("surface", "model"));
+        return new Review(r.bool("enabled", true), r.integer("min_pairs", 30, 1, 1_000_000),
+                r.duration("window", Duration.ofHours(24)), r.number("min_rate", 0.01, 1e-6, 1),
+                r.number("uncertain_boost", 3, 1, 1000), strata, r.string("topic", "llm.review_queue"));
     }
 
     private static List<List<String>> cohorts(ConfigNode c) {

@@ -6,6 +6,7 @@ import static io.llmslo.sink.SqlDialect.setString;
 import io.llmslo.event.DeadLetter;
 import io.llmslo.judge.CalibrationRow;
 import io.llmslo.judge.JudgeResult;
+import io.llmslo.judge.ReviewQueueItem;
 import io.llmslo.slo.AlertEvent;
 import io.llmslo.slo.SloStatus;
 import io.llmslo.sink.TableSpec.Column;
@@ -53,7 +54,10 @@ public final class TableSchemas {
                 new Column("ci_high", DBL), new Column("p_value", DBL), new Column("status", TEXT),
                 new Column("burn_1h", DBL), new Column("burn_6h", DBL), new Column("burn_24h", DBL),
                 new Column("burn_7d", DBL), new Column("budget_remaining", DBL), new Column("alert", TEXT),
-                new Column("quantile_value", DBL), new Column("value_7d_ago", DBL));
+                new Column("quantile_value", DBL), new Column("value_7d_ago", DBL),
+                // sequential detector evidence (DESIGN §4 turn 2): new columns, the ones above keep their meaning
+                new Column("e_value", DBL), new Column("e_threshold", DBL), new Column("alpha_adjusted", DBL),
+                new Column("detected_at", TS));
         return new TableSpec<>(name, cols, pk, (ps, s, d) -> {
             ps.setString(1, s.slo());
             ps.setString(2, s.cohort());
@@ -75,6 +79,10 @@ public final class TableSchemas {
             setString(ps, 18, s.alert());
             setDouble(ps, 19, s.quantileValue());
             setDouble(ps, 20, s.value7dAgo());
+            setDouble(ps, 21, s.eValue());
+            setDouble(ps, 22, s.eThreshold());
+            setDouble(ps, 23, s.alphaAdjusted());
+            d.setTimestamp(ps, 24, s.detectedAt());
         }, key);
     }
 
@@ -83,7 +91,9 @@ public final class TableSchemas {
                 new Column("slo", TEXT), new Column("cohort", TEXT), new Column("severity", TEXT),
                 new Column("state", TEXT), new Column("at", TS), new Column("long_window", TEXT),
                 new Column("short_window", TEXT), new Column("burn_long", DBL),
-                new Column("burn_short", DBL), new Column("p_value", DBL), new Column("n", BIG));
+                new Column("burn_short", DBL), new Column("p_value", DBL), new Column("n", BIG),
+                new Column("e_value", DBL), new Column("e_threshold", DBL), new Column("change_at", TS),
+                new Column("detected_burn", DBL));
         return new TableSpec<>("slo_alerts", cols, List.of("slo", "cohort", "severity", "state", "at"),
                 (ps, a, d) -> {
                     ps.setString(1, a.slo());
@@ -97,6 +107,10 @@ public final class TableSchemas {
                     setDouble(ps, 9, a.burnShort());
                     setDouble(ps, 10, a.pValue());
                     ps.setLong(11, a.n());
+                    setDouble(ps, 12, a.eValue());
+                    setDouble(ps, 13, a.eThreshold());
+                    d.setTimestamp(ps, 14, a.changeAt());
+                    setDouble(ps, 15, a.detectedBurn());
                 },
                 a -> a.slo() + "|" + a.cohort() + "|" + a.severity() + "|" + a.state() + "|" + a.at());
     }
@@ -141,25 +155,59 @@ public final class TableSchemas {
 
     public static TableSpec<CalibrationRow> judgeCalibration() {
         List<Column> cols = List.of(
-                new Column("rubric", TEXT), new Column("rubric_version", BIG), new Column("eval_time", TS),
+                new Column("rubric", TEXT), new Column("rubric_version", BIG), new Column("judge_model", TEXT),
+                new Column("eval_time", TS),
                 new Column("n_pairs", BIG), new Column("exact_agreement", DBL), new Column("within_one", DBL),
                 new Column("useful_agreement", DBL), new Column("kappa", DBL), new Column("mean_bias", DBL),
-                new Column("min_agreement", DBL), new Column("alert", "BOOLEAN"));
-        return new TableSpec<>("judge_calibration", cols, List.of("rubric", "rubric_version", "eval_time"),
+                new Column("min_agreement", DBL), new Column("alert", "BOOLEAN"),
+                // the rolling calibration window (weighted by the review queue's probabilities)
+                new Column("window_length", TEXT), new Column("window_pairs", BIG),
+                new Column("window_useful_agreement", DBL), new Column("window_agreement_low", DBL),
+                new Column("window_agreement_high", DBL), new Column("window_kappa", DBL),
+                new Column("calibrated", "BOOLEAN"));
+        return new TableSpec<>("judge_calibration", cols,
+                List.of("rubric", "rubric_version", "judge_model", "eval_time"),
                 (ps, c, d) -> {
                     ps.setString(1, c.rubric());
                     ps.setLong(2, c.rubricVersion());
-                    d.setTimestamp(ps, 3, c.evalTime());
-                    ps.setLong(4, c.nPairs());
-                    setDouble(ps, 5, c.exactAgreement());
-                    setDouble(ps, 6, c.withinOne());
-                    setDouble(ps, 7, c.usefulAgreement());
-                    setDouble(ps, 8, c.kappa());
-                    setDouble(ps, 9, c.meanBias());
-                    setDouble(ps, 10, c.minAgreement());
-                    ps.setBoolean(11, c.alert());
+                    ps.setString(3, c.judgeModel() == null ? "" : c.judgeModel());
+                    d.setTimestamp(ps, 4, c.evalTime());
+                    ps.setLong(5, c.nPairs());
+                    setDouble(ps, 6, c.exactAgreement());
+                    setDouble(ps, 7, c.withinOne());
+                    setDouble(ps, 8, c.usefulAgreement());
+                    setDouble(ps, 9, c.kappa());
+                    setDouble(ps, 10, c.meanBias());
+                    setDouble(ps, 11, c.minAgreement());
+                    ps.setBoolean(12, c.alert());
+                    setString(ps, 13, c.window());
+                    ps.setLong(14, c.windowPairs());
+                    setDouble(ps, 15, c.windowUsefulAgreement());
+                    setDouble(ps, 16, c.windowAgreementLow());
+                    setDouble(ps, 17, c.windowAgreementHigh());
+                    setDouble(ps, 18, c.windowKappa());
+                    ps.setBoolean(19, c.calibrated());
                 },
-                c -> c.rubric() + "|" + c.rubricVersion() + "|" + c.evalTime());
+                c -> c.rubric() + "|" + c.rubricVersion() + "|" + c.judgeModel() + "|" + c.evalTime());
+    }
+
+    /** Requests the review queue asks people to rate, with the probability they were picked with. */
+    public static TableSpec<ReviewQueueItem> reviewQueue() {
+        List<Column> cols = List.of(
+                new Column("request_id", TEXT), new Column("ts", TS), new Column("stratum", TEXT),
+                new Column("rubric", TEXT), new Column("rubric_version", BIG), new Column("judge_model", TEXT),
+                new Column("judge_score", BIG), new Column("probability", DBL), new Column("reason", TEXT));
+        return new TableSpec<>("review_queue", cols, List.of("request_id"), (ps, q, d) -> {
+            ps.setString(1, q.requestId());
+            d.setTimestamp(ps, 2, q.ts());
+            ps.setString(3, q.stratum());
+            setString(ps, 4, q.rubric());
+            ps.setLong(5, q.rubricVersion());
+            setString(ps, 6, q.judgeModel());
+            ps.setLong(7, q.judgeScore());
+            ps.setDouble(8, q.probability());
+            ps.setString(9, q.reason());
+        }, ReviewQueueItem::requestId);
     }
 
     /** The key of a dead letter: the same bad record replayed lands on the same row. */
@@ -183,6 +231,7 @@ public final class TableSchemas {
         all.add(deadLetters());
         all.add(judgeScores());
         all.add(judgeCalibration());
+        all.add(reviewQueue());
         return all;
     }
 
@@ -199,6 +248,37 @@ public final class TableSchemas {
         } catch (SQLException e) {
             if (!exists(c, table.name())) {
                 throw e;
+            }
+        }
+        addMissingColumns(c, table);
+    }
+
+    /**
+     * A table made by an older version lacks the columns added since (all nullable): add them, so
+     * an upgrade keeps its data instead of failing every insert.
+     */
+    private static void addMissingColumns(Connection c, TableSpec<?> table) throws SQLException {
+        java.util.Set<String> have = new java.util.HashSet<>();
+        try (ResultSet rs = c.getMetaData().getColumns(null, null, table.name(), null)) {
+            while (rs.next()) {
+                have.add(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        if (have.isEmpty()) {
+            return;
+        }
+        for (Column col : table.columns()) {
+            String bare = col.name().replace("\"", "").toLowerCase(java.util.Locale.ROOT);
+            if (!have.contains(bare)) {
+                boolean auto = c.getAutoCommit();
+                c.setAutoCommit(true);
+                try (Statement s = c.createStatement()) {
+                    s.execute("ALTER TABLE " + table.name() + " ADD COLUMN " + col.name() + " " + col.type());
+                } catch (SQLException e) {
+                    // a parallel writer added it first
+                } finally {
+                    c.setAutoCommit(auto);
+                }
             }
         }
     }
