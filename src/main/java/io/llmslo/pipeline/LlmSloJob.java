@@ -4,6 +4,7 @@ import io.llmslo.config.JobConfig;
 import io.llmslo.event.DeadLetter;
 import io.llmslo.event.Envelope;
 import io.llmslo.event.RatingEvent;
+import io.llmslo.event.RecordGuard;
 import io.llmslo.event.ResponseEvent;
 import io.llmslo.join.RequestJoiner;
 import io.llmslo.judge.JudgeResult;
@@ -17,6 +18,7 @@ import io.llmslo.slo.ObservationFactory;
 import io.llmslo.slo.SloEvaluatorFunction;
 import io.llmslo.slo.SloStatus;
 import java.io.Serializable;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -74,10 +76,14 @@ public final class LlmSloJob {
         DataStream<JudgeResult> judged = null;
         if (judge != null) {
             judged = judge.judge(joined.getSideOutput(RequestJoiner.UNIQUE_RESPONSES));
-            allObservations = joined.union(judged
-                    .flatMap(new JudgeObservationFunction(observations))
+            SingleOutputStreamOperator<Observation> judgeObservations = judged
+                    .process(new GuardedFlatMap<>("judge-observations", "judge_scores",
+                            new JudgeObservationFunction(observations), JudgeResult::toString),
+                            TypeInformation.of(Observation.class))
                     .name("judge-observations")
-                    .uid("judge-observations"));
+                    .uid("judge-observations");
+            deadLetters = deadLetters.union(judgeObservations.getSideOutput(RecordGuard.DEAD_LETTERS));
+            allObservations = joined.union(judgeObservations);
             judge.calibrate(judged, joined.getSideOutput(RequestJoiner.JOINED_RATINGS));
         }
 
@@ -93,26 +99,37 @@ public final class LlmSloJob {
                 .setParallelism(1)
                 .broadcast(SloEvaluatorFunction.PROGRESS);
 
-        SingleOutputStreamOperator<SloStatus> statuses = allObservations
-                .flatMap(new CohortFanOutFunction(new CohortKeys(cfg.groupingSets)))
+        SingleOutputStreamOperator<CohortObservation> cohortObservations = allObservations
+                .process(new GuardedFlatMap<>("cohort-fan-out", "observations",
+                        new CohortFanOutFunction(new CohortKeys(cfg.groupingSets)), Observation::toString),
+                        TypeInformation.of(CohortObservation.class))
                 .name("cohort-fan-out")
-                .uid("cohort-fan-out")
+                .uid("cohort-fan-out");
+        SingleOutputStreamOperator<SloStatus> statuses = cohortObservations
                 .keyBy(CohortObservation::key)
                 .connect(progress)
                 .process(new SloEvaluatorFunction(cfg.slo, cfg.output.historyInterval()))
                 .name("slo-evaluator")
                 .uid("slo-evaluator");
         DataStream<AlertEvent> alerts = statuses.getSideOutput(SloEvaluatorFunction.ALERTS);
+        // every operator's per-record failures (RecordGuard), counted per distinct bad record
+        DataStream<DeadLetter> counted = deadLetters
+                .union(cohortObservations.getSideOutput(RecordGuard.DEAD_LETTERS),
+                        statuses.getSideOutput(RecordGuard.DEAD_LETTERS))
+                .keyBy(DeadLetterCounter::keyOf)
+                .process(new DeadLetterCounter())
+                .name("dead-letter-counter")
+                .uid("dead-letter-counter");
 
         int sinkParallelism = cfg.output.sqlite() ? 1 : cfg.parallelism;
         sink(statuses, sinks.status(), "slo-status-sink", sinkParallelism);
         sink(statuses, sinks.history(), "slo-history-sink", sinkParallelism);
         sink(alerts, sinks.alerts(), "slo-alerts-sink", sinkParallelism);
-        sink(deadLetters, sinks.deadLetters(), "dead-letters-sink", sinkParallelism);
+        sink(counted, sinks.deadLetters(), "dead-letters-sink", sinkParallelism);
         if (judged != null) {
             sink(judged, sinks.judgeScores(), "judge-scores-sink", sinkParallelism);
         }
-        return new Outputs(statuses, alerts, deadLetters, judged);
+        return new Outputs(statuses, alerts, counted, judged);
     }
 
     private static <T> void sink(DataStream<T> stream, Sink<T> sink, String name, int parallelism) {

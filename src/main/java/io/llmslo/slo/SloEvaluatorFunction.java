@@ -1,5 +1,6 @@
 package io.llmslo.slo;
 
+import io.llmslo.event.RecordGuard;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -94,6 +95,11 @@ public class SloEvaluatorFunction
 
     @Override
     public void processElement(CohortObservation o, ReadOnlyContext ctx, Collector<SloStatus> out) throws Exception {
+        RecordGuard.run("slo-evaluator", "observations", o.t(), o::toString,
+                d -> ctx.output(RecordGuard.DEAD_LETTERS, d), () -> add(o, ctx));
+    }
+
+    private void add(CohortObservation o, ReadOnlyContext ctx) throws Exception {
         SloEngine engine = engines.get(o.slo());
         if (engine == null) {
             return;
@@ -143,6 +149,11 @@ public class SloEvaluatorFunction
 
     @Override
     public void onTimer(long at, OnTimerContext ctx, Collector<SloStatus> out) throws Exception {
+        RecordGuard.run("slo-evaluator", "observations", at, () -> "{\"series\":\"" + ctx.getCurrentKey() + "\"}",
+                d -> ctx.output(RecordGuard.DEAD_LETTERS, d), () -> fire(at, ctx, out));
+    }
+
+    private void fire(long at, OnTimerContext ctx, Collector<SloStatus> out) throws Exception {
         Long cleanup = cleanupAt.value();
         if (cleanup != null && cleanup == at) {
             clearAll();
