@@ -205,14 +205,14 @@ public final class TableSchemas {
         java.util.Set<String> have = new java.util.HashSet<>();
         try (ResultSet rs = c.getMetaData().getColumns(null, c.getSchema(), table.name(), null)) {
             while (rs.next()) {
-                have.add(rs.getString("COLUMN_NAME").toLowerCase());
+                have.add(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT));
             }
         }
         if (have.isEmpty()) {
             return; // not visible through metadata (other schema): leave it alone
         }
         for (Column col : table.columns()) {
-            if (!have.contains(col.name().replace("\"", "").toLowerCase())) {
+            if (!have.contains(col.name().replace("\"", "").toLowerCase(java.util.Locale.ROOT))) {
                 boolean auto = c.getAutoCommit();
                 c.setAutoCommit(true);
                 try (Statement s = c.createStatement()) {

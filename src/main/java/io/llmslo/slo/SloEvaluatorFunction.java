@@ -1,6 +1,7 @@
 package io.llmslo.slo;
 
 import io.llmslo.event.RecordGuard;
+import io.llmslo.slo.alert.AlertState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,8 +47,9 @@ public class SloEvaluatorFunction
     private transient MapState<Long, Bucket> minutes;
     private transient MapState<Long, Bucket> hours;
     private transient ValueState<Long> nextEval;
-    private transient MapState<Long, Bucket> checkpoints;
-    private transient ValueState<Cumulative> cumulative;
+    /** C(x) at evaluation instants (see {@link RunningCounts}). */
+    private transient MapState<Long, Bucket> runningCounts;
+    private transient ValueState<SeriesProgress> progress;
     /** Per-series in-memory sketch merges; not state (rebuilt when missing). */
     private transient Map<String, SketchCache> sketchCaches;
     private transient ValueState<AlertState> firing;
@@ -55,7 +57,7 @@ public class SloEvaluatorFunction
     private transient ValueState<Long> cleanupAt;
     private transient BucketStore minuteStore;
     private transient BucketStore hourStore;
-    private transient BucketStore checkpointStore;
+    private transient BucketStore runningCountStore;
 
     /** Bounds the sketch cache's memory (a merged sketch is a few KB). */
     private static final int MAX_CACHED_SKETCHES = 4096;
@@ -76,16 +78,17 @@ public class SloEvaluatorFunction
         hours = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("hour-buckets", Types.LONG, TypeInformation.of(Bucket.class)));
         nextEval = getRuntimeContext().getState(new ValueStateDescriptor<>("next-eval", Types.LONG));
-        checkpoints = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("checkpoints", Types.LONG, TypeInformation.of(Bucket.class)));
-        cumulative = getRuntimeContext().getState(new ValueStateDescriptor<>("cumulative", Cumulative.class));
+        runningCounts = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("running-counts", Types.LONG, TypeInformation.of(Bucket.class)));
+        progress = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("series-progress", SeriesProgress.class));
         sketchCaches = new java.util.LinkedHashMap<>(256, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, SketchCache> eldest) {
                 return size() > MAX_CACHED_SKETCHES;
             }
         };
-        checkpointStore = adapt(checkpoints, TimeBuckets.MINUTE);
+        runningCountStore = adapt(runningCounts, TimeBuckets.MINUTE);
         firing = getRuntimeContext().getState(new ValueStateDescriptor<>("alerts", AlertState.class));
         tail = getRuntimeContext().getState(new ValueStateDescriptor<>("tail-baseline", TailBaseline.class));
         cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
@@ -104,8 +107,8 @@ public class SloEvaluatorFunction
         if (engine == null) {
             return;
         }
-        Cumulative cum = cumulative.value() == null ? new Cumulative() : cumulative.value();
-        boolean late = cum.lastEval != Long.MIN_VALUE && o.t() <= cum.lastEval;
+        SeriesProgress cum = progress.value() == null ? new SeriesProgress() : progress.value();
+        boolean late = cum.isLate(o.t());
         if (late) {
             sketchCaches.remove(o.key()); // a late value changes hours already merged
         }
@@ -114,8 +117,8 @@ public class SloEvaluatorFunction
         if (late && engine.definition().kind() == SloKind.TAIL_BLOWUP) {
             baseline = tail.value() == null ? new TailBaseline() : tail.value();
         }
-        engine.add(o, minuteStore, hourStore, checkpointStore, cum, baseline);
-        cumulative.update(cum);
+        engine.add(o, new SeriesState(minuteStore, hourStore, runningCountStore, cum, baseline, null, null));
+        progress.update(cum);
         if (baseline != null) {
             tail.update(baseline);
         }
@@ -140,10 +143,10 @@ public class SloEvaluatorFunction
 
     @Override
     public void processBroadcastElement(Long end, Context ctx, Collector<SloStatus> out) throws Exception {
-        BroadcastState<String, Long> progress = ctx.getBroadcastState(PROGRESS);
-        Long current = progress.get("end");
+        BroadcastState<String, Long> jobProgress = ctx.getBroadcastState(PROGRESS);
+        Long current = jobProgress.get("end");
         if (current == null || end > current) {
-            progress.put("end", end);
+            jobProgress.put("end", end);
         }
     }
 
@@ -166,29 +169,28 @@ public class SloEvaluatorFunction
         }
         String[] key = ctx.getCurrentKey().split("\\|", 2);
         SloEngine engine = engines.get(key[0]);
-        Cumulative cum = cumulative.value();
+        SeriesProgress cum = progress.value();
         long last = cum.maxT;
         boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
-        ReadOnlyBroadcastState<String, Long> progress = ctx.getBroadcastState(PROGRESS);
-        Long end = progress.get("end");
+        ReadOnlyBroadcastState<String, Long> jobProgress = ctx.getBroadcastState(PROGRESS);
+        Long end = jobProgress.get("end");
         if (endOfInput && end != null && at > end) {
             nextEval.clear();
             return;
         }
         AlertState open = firing.value() == null ? new AlertState() : firing.value();
-        List<AlertEvent> transitions = new ArrayList<>();
         SketchCache cache = sketchCaches.computeIfAbsent(ctx.getCurrentKey(), k -> new SketchCache());
         TailBaseline baseline = null;
         if (engine.definition().kind() == SloKind.TAIL_BLOWUP) {
             baseline = tail.value() == null ? new TailBaseline() : tail.value();
         }
-        SloStatus status = engine.evaluate(at, key[1], minuteStore, hourStore, checkpointStore, cum,
-                baseline, cache, open, transitions);
+        SeriesState series = new SeriesState(minuteStore, hourStore, runningCountStore, cum, baseline, cache, open);
+        SloEngine.Evaluation result = engine.evaluate(at, key[1], series);
         if (baseline != null) {
             tail.update(baseline);
         }
-        out.collect(status);
-        for (AlertEvent a : transitions) {
+        out.collect(result.status());
+        for (AlertEvent a : result.transitions()) {
             ctx.output(ALERTS, a);
         }
         if (open.isEmpty()) {
@@ -196,8 +198,8 @@ public class SloEvaluatorFunction
         } else {
             firing.update(open);
         }
-        engine.prune(at, minuteStore, hourStore, checkpointStore, cum);
-        cumulative.update(cum);
+        engine.prune(at, series);
+        progress.update(cum);
 
         long following = at + interval;
         boolean windowHoldsData = last > following - engine.windowMs();
@@ -218,8 +220,8 @@ public class SloEvaluatorFunction
         minutes.clear();
         hours.clear();
         nextEval.clear();
-        checkpoints.clear();
-        cumulative.clear();
+        runningCounts.clear();
+        progress.clear();
         firing.clear();
         tail.clear();
         cleanupAt.clear();

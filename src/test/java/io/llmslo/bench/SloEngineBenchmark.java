@@ -1,17 +1,10 @@
 package io.llmslo.bench;
 
-import io.llmslo.slo.AlertEvent;
-import io.llmslo.slo.AlertState;
-import io.llmslo.slo.BucketStore;
 import io.llmslo.slo.CohortObservation;
-import io.llmslo.slo.Cumulative;
-import io.llmslo.slo.SketchCache;
+import io.llmslo.slo.SeriesState;
 import io.llmslo.slo.SloCatalog;
 import io.llmslo.slo.SloEngine;
 import io.llmslo.slo.SloStatus;
-import io.llmslo.slo.TailBaseline;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -50,14 +43,7 @@ public class SloEngineBenchmark {
     public String slo;
 
     SloEngine engine;
-    BucketStore minutes;
-    BucketStore hours;
-    BucketStore checkpoints;
-    Cumulative cum;
-    TailBaseline tail;
-    SketchCache cache;
-    AlertState alerts;
-    List<AlertEvent> transitions;
+    SeriesState state;
     Random random;
     long t;
     long nextEval;
@@ -65,14 +51,7 @@ public class SloEngineBenchmark {
     @Setup(Level.Trial)
     public void fill() throws Exception {
         engine = new SloEngine(SloCatalog.defaults().get(slo));
-        minutes = BucketStore.inMemory();
-        hours = BucketStore.inMemory();
-        checkpoints = BucketStore.inMemory();
-        cum = new Cumulative();
-        tail = new TailBaseline();
-        cache = new SketchCache();
-        alerts = new AlertState();
-        transitions = new ArrayList<>();
+        state = SeriesState.inMemory();
         random = new Random(1);
         t = 1_790_000_000_000L;
         nextEval = io.llmslo.slo.TimeBuckets.endOf(t + 1, STEP);
@@ -88,14 +67,13 @@ public class SloEngineBenchmark {
         t += 1_000;
         double value = Math.exp(7 + 0.5 * random.nextGaussian());
         engine.add(new CohortObservation("k", slo, "*", t, random.nextDouble() > 0.001, value),
-                minutes, hours, checkpoints, cum, tail);
+                state);
     }
 
     private SloStatus evaluateOne() throws Exception {
-        SloStatus s = engine.evaluate(nextEval, "*", minutes, hours, checkpoints, cum, tail, cache, alerts, transitions);
-        engine.prune(nextEval, minutes, hours, checkpoints, cum);
+        SloStatus s = engine.evaluate(nextEval, "*", state).status();
+        engine.prune(nextEval, state);
         nextEval += STEP;
-        transitions.clear();
         return s;
     }
 
@@ -103,7 +81,7 @@ public class SloEngineBenchmark {
     @Benchmark
     public long add() throws Exception {
         addOne();
-        return cum.maxT;
+        return state.progress().maxT;
     }
 
     /** One evaluation over full retention, after the 300 events of its interval. */

@@ -16,13 +16,7 @@ final class SeriesDriver {
     static final long LAG = 2 * TimeBuckets.MINUTE;
 
     final SloEngine engine;
-    final BucketStore minutes = BucketStore.inMemory();
-    final BucketStore hours = BucketStore.inMemory();
-    final BucketStore checkpoints = BucketStore.inMemory();
-    final Cumulative cum = new Cumulative();
-    final SketchCache cache = new SketchCache();
-    final TailBaseline tail = new TailBaseline();
-    final AlertState firing = new AlertState();
+    final SeriesState state = SeriesState.inMemory();
     final List<AlertEvent> transitions = new ArrayList<>();
     final List<SloStatus> statuses = new ArrayList<>();
     long nextEval = Long.MIN_VALUE;
@@ -37,8 +31,7 @@ final class SeriesDriver {
 
     void add(long t, boolean good, double value) throws Exception {
         advanceTo(t - LAG);
-        engine.add(new CohortObservation("k", engine.definition().name(), "*", t, good, value),
-                minutes, hours, checkpoints, cum, tail);
+        engine.add(new CohortObservation("k", engine.definition().name(), "*", t, good, value), state);
         if (nextEval == Long.MIN_VALUE) {
             nextEval = TimeBuckets.endOf(t, STEP);
         }
@@ -46,8 +39,10 @@ final class SeriesDriver {
 
     void advanceTo(long watermark) throws Exception {
         while (nextEval != Long.MIN_VALUE && nextEval <= watermark) {
-            statuses.add(engine.evaluate(nextEval, "*", minutes, hours, checkpoints, cum, tail, cache, firing, transitions));
-            engine.prune(nextEval, minutes, hours, checkpoints, cum);
+            SloEngine.Evaluation e = engine.evaluate(nextEval, "*", state);
+            statuses.add(e.status());
+            transitions.addAll(e.transitions());
+            engine.prune(nextEval, state);
             nextEval += STEP;
         }
     }

@@ -1,11 +1,10 @@
 package io.llmslo.slo;
 
 /**
- * Evaluation bookkeeping of one (slo, cohort). Every window sum is two lookups: C(x), the counts
- * of observations with t <= x, is stored at each evaluation instant, and a window (a, b] is
- * C(b) - C(a). POJO for Flink state.
+ * Where one (slo, cohort) series stands in event time: its evaluation instants, the last prune,
+ * how far hour sketches are built, and its latest observation. POJO for Flink state.
  */
-public class Cumulative {
+public class SeriesProgress {
     /** First and last evaluation instants; Long.MIN_VALUE before the first. */
     public long firstEval = Long.MIN_VALUE;
     public long lastEval = Long.MIN_VALUE;
@@ -16,5 +15,10 @@ public class Cumulative {
     /** Latest observation time added. */
     public long maxT = Long.MIN_VALUE;
 
-    public Cumulative() {}
+    public SeriesProgress() {}
+
+    /** True when an observation at {@code t} falls at or before an instant already evaluated. */
+    public boolean isLate(long t) {
+        return lastEval != Long.MIN_VALUE && t <= lastEval;
+    }
 }

@@ -1,4 +1,4 @@
-package io.llmslo.slo;
+package io.llmslo.slo.alert;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,0 +1,97 @@
+package io.llmslo.slo;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+
+/**
+ * Quantiles over a window from mergeable sketches: each minute bucket carries its sketch, each
+ * hour's sketch is built once from its minutes when the hour closes, and the window's quantile
+ * merges whole hours plus the current hour's minutes (cached per series in {@link SketchCache}).
+ */
+final class HourSketches {
+
+    private final long windowMs;
+    private final double quantile;
+
+    HourSketches(SloDefinition def) {
+        this.windowMs = def.window().toMillis();
+        this.quantile = def.quantile();
+    }
+
+    /** True when a value at {@code hourEnd}'s hour must go into the hour sketch directly. */
+    static boolean hourClosed(long hourEnd, SeriesProgress p) {
+        return p.sketchedTo != Long.MIN_VALUE && hourEnd <= p.sketchedTo;
+    }
+
+    /**
+     * Builds the sketch of every hour that has closed since the last evaluation by merging its
+     * minute sketches: per event only the small minute sketch is rewritten.
+     */
+    static void closeHours(long now, SeriesState s) throws Exception {
+        SeriesProgress p = s.progress();
+        if (p.sketchedTo == Long.MIN_VALUE) {
+            // the series' data starts in the hour of its first evaluation
+            p.sketchedTo = TimeBuckets.floorTo(now - 1, TimeBuckets.HOUR);
+        }
+        for (long h = p.sketchedTo + TimeBuckets.HOUR; h <= now; h += TimeBuckets.HOUR) {
+            Bucket hour = s.hours().get(h);
+            if (hour != null) {
+                DDSketch merged = QuantileSketches.empty();
+                for (long m = h - TimeBuckets.HOUR + TimeBuckets.MINUTE; m <= h; m += TimeBuckets.MINUTE) {
+                    Bucket b = s.minutes().get(m);
+                    if (b != null) {
+                        QuantileSketches.mergeInto(merged, b.sketch);
+                    }
+                }
+                s.hours().put(h, new Bucket(hour.n, hour.good,
+                        merged.getCount() > 0 ? QuantileSketches.encode(merged) : null));
+            }
+            p.sketchedTo = h;
+        }
+    }
+
+    /**
+     * The quantile over the window: minute buckets for windows up to 6 h; otherwise the whole
+     * hours since the window's start plus the current hour's minutes up to {@code now}. Merges are
+     * cached per series (in memory, rebuilt on need), so an evaluation merges a few minutes.
+     */
+    Double quantile(long now, SeriesState s) throws Exception {
+        DDSketch merged;
+        if (windowMs <= TimeBuckets.MINUTE_HORIZON) {
+            merged = QuantileSketches.empty();
+            for (long m = now - windowMs + TimeBuckets.MINUTE; m <= now; m += TimeBuckets.MINUTE) {
+                Bucket b = s.minutes().get(m);
+                if (b != null) {
+                    QuantileSketches.mergeInto(merged, b.sketch);
+                }
+            }
+        } else {
+            SketchCache cache = s.sketches();
+            long fh = TimeBuckets.floorTo(now, TimeBuckets.HOUR);
+            if (cache.hour != fh || cache.wholeHours == null || cache.partialTo > now) {
+                DDSketch whole = QuantileSketches.empty();
+                for (long h = fh - windowMs + TimeBuckets.HOUR; h <= fh; h += TimeBuckets.HOUR) {
+                    Bucket b = s.hours().get(h);
+                    if (b != null) {
+                        QuantileSketches.mergeInto(whole, b.sketch);
+                    }
+                }
+                cache.hour = fh;
+                cache.wholeHours = whole;
+                cache.partial = QuantileSketches.empty();
+                cache.partialTo = fh;
+            }
+            // the current hour from its minute buckets up to now only: values that arrived ahead
+            // of this instant belong to later evaluations
+            for (long m = cache.partialTo + TimeBuckets.MINUTE; m <= now; m += TimeBuckets.MINUTE) {
+                Bucket b = s.minutes().get(m);
+                if (b != null) {
+                    QuantileSketches.mergeInto(cache.partial, b.sketch);
+                }
+            }
+            cache.partialTo = now;
+            merged = cache.wholeHours.copy();
+            merged.mergeWith(cache.partial);
+        }
+        return merged.getCount() > 0 ? merged.getValueAtQuantile(quantile) : null;
+    }
+}

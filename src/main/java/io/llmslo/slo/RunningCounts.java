@@ -1,0 +1,168 @@
+package io.llmslo.slo;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * C(x) bookkeeping: C(x), the counts of observations with t <= x, is stored at every evaluation
+ * instant, so every window (a, b] is C(b) − C(a): two lookups whatever its length. Fine instants
+ * (every history interval) are kept for windows up to 6 h, whole hours for longer ones.
+ */
+final class RunningCounts {
+
+    /** Up to this many minutes ahead, point lookups beat a scan of all minute buckets. */
+    private static final long AHEAD_SCAN_LIMIT = 120;
+
+    private static final Bucket ZERO = new Bucket(0, 0, null);
+
+    /** How one minute bucket counts towards C(x): {valid, good}. */
+    interface MinuteCounter {
+        long[] count(long minuteEnd, Bucket minute) throws Exception;
+    }
+
+    private final long intervalMs;
+    private final long hourRetentionMs;
+
+    RunningCounts(long intervalMs, long hourRetentionMs) {
+        this.intervalMs = intervalMs;
+        this.hourRetentionMs = hourRetentionMs;
+    }
+
+    /** A late observation (at or before the last evaluation) joins every stored C(x) with x >= t. */
+    static void correctLate(long t, boolean good, BucketStore counts) throws Exception {
+        List<Map.Entry<Long, Bucket>> stale = new ArrayList<>();
+        for (Map.Entry<Long, Bucket> e : counts.entries()) {
+            if (e.getKey() >= t) {
+                stale.add(e);
+            }
+        }
+        for (Map.Entry<Long, Bucket> e : stale) {
+            Bucket c = e.getValue();
+            counts.put(e.getKey(), new Bucket(c.n + 1, c.good + (good ? 1 : 0), null));
+        }
+    }
+
+    /**
+     * Stores C(now) = C(last evaluation) + the minute buckets since it. Observations that arrived
+     * ahead of {@code now} sit in later minute buckets and are not touched; late ones already
+     * corrected the stored values in {@link #correctLate}. Instants skipped while the series was
+     * idle get the last value, since nothing happened in between.
+     */
+    Bucket record(long now, SeriesState s, MinuteCounter counter) throws Exception {
+        SeriesProgress p = s.progress();
+        BucketStore counts = s.runningCounts();
+        Bucket previous = p.lastEval == Long.MIN_VALUE ? null : counts.get(p.lastEval);
+        long from = previous == null ? Long.MIN_VALUE : p.lastEval;
+        long n = previous == null ? 0 : previous.n;
+        long good = previous == null ? 0 : previous.good;
+        List<Map.Entry<Long, Bucket>> since = new ArrayList<>();
+        if (previous != null && (now - from) / TimeBuckets.MINUTE <= AHEAD_SCAN_LIMIT) {
+            for (long m = from + TimeBuckets.MINUTE; m <= now; m += TimeBuckets.MINUTE) {
+                Bucket b = s.minutes().get(m);
+                if (b != null) {
+                    since.add(Map.entry(m, b));
+                }
+            }
+        } else {
+            // first evaluation, or back from a long idle spell: one pass over the buckets
+            for (Map.Entry<Long, Bucket> e : s.minutes().entries()) {
+                if (e.getKey() > from && e.getKey() <= now) {
+                    since.add(e);
+                }
+            }
+        }
+        for (Map.Entry<Long, Bucket> e : since) {
+            long[] c = counter.count(e.getKey(), e.getValue());
+            n += c[0];
+            good += c[1];
+        }
+        if (previous != null && now > from + intervalMs) {
+            fillIdle(from, now, previous, counts);
+        }
+        Bucket c = new Bucket(n, good, null);
+        counts.put(now, c);
+        if (p.firstEval == Long.MIN_VALUE) {
+            p.firstEval = now;
+        }
+        p.lastEval = Math.max(p.lastEval, now);
+        return c;
+    }
+
+    private void fillIdle(long from, long to, Bucket value, BucketStore counts) throws Exception {
+        long fineFrom = to - Retention.minutesMs();
+        long hourCut = to - hourRetentionMs;
+        for (long h = TimeBuckets.endOf(Math.max(from, hourCut), TimeBuckets.HOUR); h < to; h += TimeBuckets.HOUR) {
+            if (h > from) {
+                counts.put(h, value);
+            }
+        }
+        for (long x = TimeBuckets.endOf(Math.max(from + 1, fineFrom), intervalMs); x < to; x += intervalMs) {
+            counts.put(x, value);
+        }
+    }
+
+    /**
+     * Where a window of this length ending at {@code now} starts: exact for windows up to 6 h,
+     * rounded down to the whole hour beyond (so it holds between length and length + 1 h).
+     */
+    static long windowStart(long now, long length) {
+        return length <= TimeBuckets.MINUTE_HORIZON
+                ? now - length
+                : TimeBuckets.floorTo(now, TimeBuckets.HOUR) - length;
+    }
+
+    /** Reads of C(x) during one evaluation; windows of equal length share a start, looked up once. */
+    static final class View {
+        private final BucketStore counts;
+        private final SeriesProgress progress;
+        private final long now;
+        private final Bucket current;
+        private final Map<Long, Bucket> memo = new HashMap<>();
+
+        View(long now, Bucket current, BucketStore counts, SeriesProgress progress) {
+            this.now = now;
+            this.current = current;
+            this.counts = counts;
+            this.progress = progress;
+        }
+
+        /** The window of this length ending at the evaluation instant. */
+        WindowCounts window(long length) throws Exception {
+            return WindowCounts.between(current, at(windowStart(now, length)));
+        }
+
+        /** (start, end] for instants before the evaluation instant. */
+        WindowCounts between(long start, long end) throws Exception {
+            return WindowCounts.between(at(end), at(start));
+        }
+
+        /** C(x): zero before the series began; otherwise the value at x (or the latest before). */
+        Bucket at(long x) throws Exception {
+            if (progress.firstEval == Long.MIN_VALUE || x < progress.firstEval) {
+                return ZERO;
+            }
+            Bucket c = memo.get(x);
+            if (c == null) {
+                c = counts.get(x);
+                if (c != null) {
+                    memo.put(x, c);
+                }
+            }
+            if (c != null) {
+                return c;
+            }
+            // not an evaluation instant (config change, or older than retention): take the floor
+            long best = Long.MIN_VALUE;
+            Bucket found = ZERO;
+            for (Map.Entry<Long, Bucket> e : counts.entries()) {
+                if (e.getKey() <= x && e.getKey() > best) {
+                    best = e.getKey();
+                    found = e.getValue();
+                }
+            }
+            return found;
+        }
+    }
+}

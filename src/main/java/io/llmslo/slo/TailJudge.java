@@ -1,0 +1,63 @@
+package io.llmslo.slo;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+
+/**
+ * {@code cost.tail_blowup}: a cost is good when at most {@code factor} × the cohort's trailing
+ * median, the median of the baseline period's whole hours before the cost's own hour.
+ */
+final class TailJudge {
+
+    /** A trailing median from fewer values than this is noise: such costs are not judged. */
+    static final long MIN_TAIL_BASELINE = 20;
+
+    private final double factor;
+    private final long baselineMs;
+
+    TailJudge(SloDefinition def) {
+        this.factor = def.factor();
+        this.baselineMs = def.baseline().toMillis();
+    }
+
+    /** The verdict on one late value, its minute already judged: null without a baseline. */
+    Boolean judgeLate(long t, double value, BucketStore hours, TailBaseline tail) throws Exception {
+        double median = trailingMedian(t, hours, tail);
+        return Double.isNaN(median) ? null : value <= factor * median;
+    }
+
+    /**
+     * Tail blow-up for one minute's costs, at the evaluation that passes that minute: by then
+     * every value of the baseline hours has arrived, so the verdict does not depend on arrival
+     * order. Returns {valid, good}; no verdict (0, 0) without a baseline.
+     */
+    long[] judgeMinute(long minuteEnd, Bucket b, BucketStore hours, TailBaseline tail) throws Exception {
+        double median = trailingMedian(minuteEnd, hours, tail);
+        if (Double.isNaN(median)) {
+            return new long[] {0, 0};
+        }
+        long[] aboveAndTotal = QuantileSketches.countAbove(b.sketch, factor * median);
+        return new long[] {aboveAndTotal[1], aboveAndTotal[1] - aboveAndTotal[0]};
+    }
+
+    /**
+     * Median of the previous baseline period (whole hours before the observation's hour), never
+     * of data after the observation: (floor_h(t) - baseline, floor_h(t)].
+     */
+    private double trailingMedian(long t, BucketStore hours, TailBaseline cache) throws Exception {
+        // the start of t's own hour bucket (t - 1: a value at 10:00 belongs to (09:00, 10:00])
+        long hour = TimeBuckets.floorTo(t - 1, TimeBuckets.HOUR);
+        if (cache.hour == hour) {
+            return cache.median;
+        }
+        DDSketch merged = QuantileSketches.empty();
+        for (long h = hour - baselineMs + TimeBuckets.HOUR; h <= hour; h += TimeBuckets.HOUR) {
+            Bucket b = hours.get(h);
+            if (b != null) {
+                QuantileSketches.mergeInto(merged, b.sketch);
+            }
+        }
+        cache.hour = hour;
+        cache.median = merged.getCount() >= MIN_TAIL_BASELINE ? merged.getValueAtQuantile(0.5) : Double.NaN;
+        return cache.median;
+    }
+}
