@@ -19,8 +19,10 @@ public class DetectorState {
     /** Events and bad events since each CUSUM last sat at 0 (its change-point estimate). */
     public long[] runN;
     public long[] runBad;
-    /** Evaluation instant after which each CUSUM's run began (its estimated change point). */
+    /** Evaluation instant after which each CUSUM's run began (its estimated change point); {@link #CLOSED} if unknown. */
     public long[] runStart;
+    /** The previous step's instant; {@link #CLOSED} before the first. */
+    public long lastStep = CLOSED;
 
     /** Per tier: the reverse CUSUM (nats) for "the burn has stopped", while the tier is open. */
     public double[] recovery;
@@ -45,6 +47,7 @@ public class DetectorState {
         s.incidentRate = new double[tiers];
         s.openedAt = new long[tiers];
         Arrays.fill(s.openedAt, CLOSED);
+        Arrays.fill(s.runStart, CLOSED);
         return s;
     }
 

@@ -118,6 +118,9 @@ public final class SequentialDetector implements Serializable {
                         s.runBad[i] = 0;
                         s.runStart[i] = now;
                     } else {
+                        if (s.runN[i] == 0 && s.runStart[i] == DetectorState.CLOSED) {
+                            s.runStart[i] = s.lastStep; // a fresh series: the run began after the previous step
+                        }
                         s.cusum[i] = next;
                         s.runN[i] += n;
                         s.runBad[i] += bad;
@@ -162,9 +165,10 @@ public final class SequentialDetector implements Serializable {
             if (resolveAbove || s.recovery[k] >= resolveThreshold) {
                 resolved[k] = true;
                 resolveAbove = true; // a higher tier cannot outlive the evidence against a lower burn
-                close(s, k);
+                close(s, k, now);
             }
         }
+        s.lastStep = now;
         return new DetectorStep(opened, resolved, statistic, best, s);
     }
 
@@ -174,7 +178,7 @@ public final class SequentialDetector implements Serializable {
         return s.runN[i] > 0 ? s.runBad[i] / (double) s.runN[i] : alternative[k][j];
     }
 
-    private void close(DetectorState s, int k) {
+    private void close(DetectorState s, int k, long now) {
         s.openedAt[k] = DetectorState.CLOSED;
         s.recovery[k] = 0;
         s.incidentRate[k] = 0;
@@ -184,6 +188,7 @@ public final class SequentialDetector implements Serializable {
             s.cusum[i] = 0;
             s.runN[i] = 0;
             s.runBad[i] = 0;
+            s.runStart[i] = now;
         }
     }
 }
