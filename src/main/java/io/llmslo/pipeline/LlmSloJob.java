@@ -64,6 +64,7 @@ public final class LlmSloJob {
 
         DataStream<Observation> allObservations = joined;
         DataStream<JudgeResult> judged = null;
+        JudgeBranch.Calibrated calibrated = null;
         if (judge != null) {
             judged = judge.judge(joined.getSideOutput(RequestJoiner.UNIQUE_RESPONSES));
             SingleOutputStreamOperator<Observation> judgeObservations = judged
@@ -74,7 +75,7 @@ public final class LlmSloJob {
                     .uid("judge-observations");
             deadLetters = deadLetters.union(judgeObservations.getSideOutput(RecordGuard.DEAD_LETTERS));
             allObservations = joined.union(judgeObservations);
-            judge.calibrate(judged, joined.getSideOutput(RequestJoiner.JOINED_RATINGS));
+            calibrated = judge.calibrate(judged, joined.getSideOutput(RequestJoiner.JOINED_RATINGS));
         }
 
         long interval = cfg.output.historyInterval().toMillis();
@@ -102,6 +103,9 @@ public final class LlmSloJob {
                 .name("slo-evaluator")
                 .uid("slo-evaluator");
         DataStream<AlertEvent> alerts = statuses.getSideOutput(SloEvaluatorFunction.ALERTS);
+        if (calibrated != null) {
+            alerts = alerts.union(calibrated.alerts()); // the calibration alert names the judge model
+        }
         // every operator's per-record failures (RecordGuard), counted per distinct bad record
         DataStream<DeadLetter> counted = deadLetters
                 .union(cohortObservations.getSideOutput(RecordGuard.DEAD_LETTERS),
