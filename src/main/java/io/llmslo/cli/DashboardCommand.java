@@ -1,5 +1,6 @@
 package io.llmslo.cli;
 
+import io.llmslo.dashboard.DashboardExtension;
 import io.llmslo.dashboard.DashboardQueries;
 import io.llmslo.dashboard.DashboardServer;
 import java.io.IOException;
@@ -31,8 +32,11 @@ public class DashboardCommand implements Callable<Integer> {
     String jdbcUrl;
 
     @Option(names = "--port", defaultValue = "8080", paramLabel = "<port>",
-            description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+            description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
+
+    @picocli.CommandLine.Mixin
+    ServeOptions serveOptions = new ServeOptions();
 
     @Option(names = "--jdbc-user", paramLabel = "<user>", description = "Database user (PostgreSQL).")
     String user;
@@ -64,15 +68,23 @@ public class DashboardCommand implements Callable<Integer> {
                 return 1;
             }
         }
+        DashboardServer.Options options;
+        try {
+            options = serveOptions.options(port);
+        } catch (IllegalArgumentException e) {
+            err.println("dashboard: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
         DashboardQueries queries = new DashboardQueries(jdbcUrl, user, passwordEnv);
-        return serve(queries, port, out, err);
+        return serve(queries, options, out, err);
     }
 
     /**
      * Checks the database answers, serves until the JVM is asked to stop (Ctrl-C), then closes
      * the server. Shared with {@code demo}.
      */
-    static int serve(DashboardQueries queries, int port, PrintWriter out, PrintWriter err) {
+    static int serve(DashboardQueries queries, DashboardServer.Options options, PrintWriter out, PrintWriter err) {
         try {
             queries.status();
         } catch (SQLException e) {
@@ -82,19 +94,22 @@ public class DashboardCommand implements Callable<Integer> {
         }
         DashboardServer server;
         try {
-            server = DashboardServer.start(queries, port);
+            server = DashboardServer.start(queries, options);
         } catch (IOException e) {
-            err.println("dashboard: cannot listen on 127.0.0.1:" + port + ": " + e.getMessage());
+            err.println("dashboard: cannot listen on " + options.bind().getHostAddress() + ":" + options.port()
+                    + ": " + e.getMessage());
             err.flush();
             return 1;
         }
+        DashboardExtension.installAll(server, queries);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             server.close();
             stopped.countDown();
         }, "dashboard-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.printf("dashboard: %s on %s — Ctrl-C to stop%n", queries.redactedUrl(), server.uri());
+        out.printf("dashboard: %s on %s%s — Ctrl-C to stop%n", queries.redactedUrl(), server.uri(),
+                server.guard().tokenRequired() ? " (token required: open /?token=<token> once)" : "");
         out.flush();
         try {
             stopped.await();

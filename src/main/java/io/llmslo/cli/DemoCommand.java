@@ -3,6 +3,7 @@ package io.llmslo.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmslo.config.JobConfig;
 import io.llmslo.dashboard.DashboardQueries;
+import io.llmslo.dashboard.DashboardServer;
 import io.llmslo.sim.Scenario;
 import io.llmslo.sim.ScenarioException;
 import io.llmslo.sim.SimulationResult;
@@ -56,6 +57,9 @@ public class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", paramLabel = "<port>",
             description = "Dashboard port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
     int port;
+
+    @picocli.CommandLine.Mixin
+    ServeOptions serveOptions = new ServeOptions();
 
     @Option(names = "--no-dashboard", description = "Stop after the summary instead of serving the dashboard.")
     boolean noDashboard;
@@ -123,7 +127,13 @@ public class DemoCommand implements Callable<Integer> {
             o.flush();
             return 0;
         }
-        return DashboardCommand.serve(queries, port, o, err);
+        DashboardServer.Options options;
+        try {
+            options = serveOptions.options(port);
+        } catch (IllegalArgumentException e) {
+            return usage(err, e.getMessage());
+        }
+        return DashboardCommand.serve(queries, options, o, err);
     }
 
     /** The job file of {@code jobs/demo.yaml} with {@code out} in place of {@code demo/}. */

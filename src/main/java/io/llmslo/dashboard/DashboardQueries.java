@@ -40,6 +40,11 @@ public final class DashboardQueries {
     /** Family display order; SLOs of other families follow alphabetically. */
     public static final List<String> FAMILIES = List.of("quality", "latency", "cost", "availability");
 
+    /** The SLO each main-page panel leads with (the seed's four headline numbers); configurable. */
+    public static final Map<String, String> DEFAULT_HEADLINES = Map.of(
+            "quality", "quality.acceptance", "latency", "latency.ttft_p95",
+            "cost", "cost.p95", "availability", "availability.success");
+
     /** Catalogue order of DESIGN §3 within a family; unknown SLOs sort after, by name. */
     private static final List<String> SLO_ORDER = List.of(
             "quality.acceptance", "quality.judge_high", "quality.human_useful", "quality.refusal_drift",
@@ -157,6 +162,54 @@ public final class DashboardQueries {
             counts.put("alerts", e.getValue().stream().filter(r -> !r.path("alert").isNull()).count());
             ArrayNode arr = fam.putArray("rows");
             e.getValue().forEach(arr::add);
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- /api/overview
+
+    /**
+     * The main page's four panels for one cohort: {@code {as_of, cohort, cohorts, panels: [{family,
+     * headline_slo, headline (a status row or null), others: [status rows], open_alerts}]}}. The
+     * headline of a family is the configured SLO; the family's other SLOs for the cohort follow in
+     * catalogue order. Numbers are {@code slo_status} as it is: the page shows, it never recomputes.
+     */
+    public ObjectNode overview(String cohort, Map<String, String> headlines) throws SQLException {
+        ObjectNode status = status();
+        ObjectNode alerts = alerts(0);
+        ObjectNode out = F.objectNode();
+        out.set("as_of", status.get("as_of"));
+        out.put("cohort", cohort);
+        out.set("cohorts", status.get("cohorts"));
+        ArrayNode panels = out.putArray("panels");
+        for (JsonNode fam : status.get("families")) {
+            String family = fam.get("family").asText();
+            if (!FAMILIES.contains(family)) {
+                continue;
+            }
+            String headSlo = headlines.getOrDefault(family, DEFAULT_HEADLINES.get(family));
+            ObjectNode panel = panels.addObject();
+            panel.put("family", family);
+            panel.put("headline_slo", headSlo);
+            panel.putNull("headline");
+            ArrayNode others = panel.putArray("others");
+            for (JsonNode r : fam.get("rows")) {
+                if (!cohort.equals(r.get("cohort").asText())) {
+                    continue;
+                }
+                if (headSlo.equals(r.get("slo").asText())) {
+                    panel.set("headline", r);
+                } else {
+                    others.add(r);
+                }
+            }
+            long open = 0;
+            for (JsonNode a : alerts.get("open")) {
+                if (family.equals(a.get("family").asText()) && cohort.equals(a.get("cohort").asText())) {
+                    open++;
+                }
+            }
+            panel.put("open_alerts", open);
         }
         return out;
     }
@@ -531,7 +584,7 @@ public final class DashboardQueries {
         return rows.stream().filter(r -> value.equals(r.path(field).asText(null))).count();
     }
 
-    private static boolean exists(Connection c, String table) throws SQLException {
+    public static boolean exists(Connection c, String table) throws SQLException {
         DatabaseMetaData md = c.getMetaData();
         // PostgreSQL folds unquoted names to lower case, SQLite keeps them: the DDL uses lower case
         try (ResultSet rs = md.getTables(null, null, table.toLowerCase(Locale.ROOT), null)) {
@@ -553,7 +606,7 @@ public final class DashboardQueries {
         return s == null ? null : parseUtc(s);
     }
 
-    static long parseUtc(String s) {
+    public static long parseUtc(String s) {
         String t = s.trim().replace(' ', 'T');
         if (t.endsWith("Z")) {
             return Instant.parse(t).toEpochMilli();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,65 +15,132 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one-page dashboard (DESIGN §8 {@code dashboard}): the JDK's HTTP server on the loopback
- * interface, a few JSON endpoints over {@link DashboardQueries} and three static files from the
- * classpath folder {@code dashboard/}. Read-only, GET only, no external resources (the page must
- * work offline), and a Content-Security-Policy that allows nothing but this origin.
+ * The dashboard (DESIGN §8 {@code dashboard}): the JDK's HTTP server, a few JSON endpoints over
+ * {@link DashboardQueries} and static files from the classpath folder {@code dashboard/} plus the
+ * uPlot webjar. Read-only, GET only, no external resources (the page works offline), and a
+ * Content-Security-Policy that allows nothing but this origin.
+ *
+ * <p>Hardening (DESIGN §7b): binds loopback unless told otherwise; every exchange has a deadline
+ * ({@link DeadlineExecutor}) so half-open connections cannot starve the workers; a
+ * {@link RequestGuard} refuses foreign Host headers (DNS rebinding) and, when configured,
+ * requests without the bearer token; database errors are logged, never sent to the client.
+ *
+ * <p>Other features add endpoints with {@link #addContext}: they get the same guard and workers.
  */
 public final class DashboardServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
 
-    /** The static files, by request path; nothing else on the classpath is served. */
-    private static final Map<String, String[]> STATIC = Map.of(
-            "/", new String[] {"index.html", "text/html; charset=utf-8"},
-            "/index.html", new String[] {"index.html", "text/html; charset=utf-8"},
-            "/app.js", new String[] {"app.js", "text/javascript; charset=utf-8"},
-            "/app.css", new String[] {"app.css", "text/css; charset=utf-8"});
+    private static final String HTML = "text/html; charset=utf-8";
+    private static final String JS = "text/javascript; charset=utf-8";
+    private static final String CSS = "text/css; charset=utf-8";
+    /** The uPlot webjar's files inside the jar (org.webjars.npm:uplot). */
+    private static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
+
+    /** The static files, by request path: {classpath resource, content type}; nothing else is served. */
+    private static final Map<String, String[]> STATIC = Map.ofEntries(
+            Map.entry("/", new String[] {"dashboard/index.html", HTML}),
+            Map.entry("/index.html", new String[] {"dashboard/index.html", HTML}),
+            Map.entry("/family.html", new String[] {"dashboard/family.html", HTML}),
+            Map.entry("/report.html", new String[] {"dashboard/report.html", HTML}),
+            Map.entry("/common.js", new String[] {"dashboard/common.js", JS}),
+            Map.entry("/overview.js", new String[] {"dashboard/overview.js", JS}),
+            Map.entry("/family.js", new String[] {"dashboard/family.js", JS}),
+            Map.entry("/report.js", new String[] {"dashboard/report.js", JS}),
+            Map.entry("/app.css", new String[] {"dashboard/app.css", CSS}),
+            Map.entry("/vendor/uPlot.iife.min.js", new String[] {UPLOT + "uPlot.iife.min.js", JS}),
+            Map.entry("/vendor/uPlot.min.css", new String[] {UPLOT + "uPlot.min.css", CSS}));
 
     private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
-    private static final int THREADS = 4;
     private static final int MAX_DAYS = 400;
     private static final int RECENT_ALERTS = 30;
+    private static final int MAX_RECENT_ALERTS = 500;
+
+    /**
+     * How the server listens and whom it serves.
+     *
+     * @param bind address to listen on (loopback by default)
+     * @param port 0 picks a free one
+     * @param allowedHosts Host names accepted besides the loopback names and the bound address
+     * @param token bearer token required on every request, or null for none
+     * @param threads workers; each exchange holds one at most {@code requestDeadline}
+     * @param requestDeadline longest time one exchange (reading the request, answering) may take
+     * @param headlines the SLO each main-page panel shows, by family
+     */
+    public record Options(InetAddress bind, int port, List<String> allowedHosts, String token, int threads,
+            Duration requestDeadline, Map<String, String> headlines) {
+
+        public static Options loopback(int port) {
+            return new Options(InetAddress.getLoopbackAddress(), port, List.of(), null, 8, Duration.ofSeconds(30),
+                    DashboardQueries.DEFAULT_HEADLINES);
+        }
+
+        public Options withToken(String t) {
+            return new Options(bind, port, allowedHosts, t, threads, requestDeadline, headlines);
+        }
+
+        public Options withDeadline(Duration d, int workers) {
+            return new Options(bind, port, allowedHosts, token, workers, d, headlines);
+        }
+
+        @Override
+        public String toString() { // never print the token
+            return "Options[bind=" + bind + ", port=" + port + ", allowedHosts=" + allowedHosts + ", token="
+                    + (token == null ? "none" : "set") + ", threads=" + threads + ", deadline=" + requestDeadline + "]";
+        }
+    }
 
     private final DashboardQueries queries;
     private final HttpServer server;
-    private final ExecutorService pool;
+    private final DeadlineExecutor pool;
+    private final RequestGuard guard;
+    private final Options options;
 
-    private DashboardServer(DashboardQueries queries, HttpServer server, ExecutorService pool) {
+    private DashboardServer(DashboardQueries queries, HttpServer server, DeadlineExecutor pool, RequestGuard guard,
+            Options options) {
         this.queries = queries;
         this.server = server;
         this.pool = pool;
+        this.guard = guard;
+        this.options = options;
     }
 
     /** Starts serving on 127.0.0.1:{@code port}; port 0 picks a free one (see {@link #port()}). */
     public static DashboardServer start(DashboardQueries queries, int port) throws IOException {
-        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-        AtomicInteger n = new AtomicInteger();
-        ThreadFactory tf = r -> {
-            Thread t = new Thread(r, "dashboard-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS, tf);
-        DashboardServer s = new DashboardServer(queries, http, pool);
-        http.createContext("/", s::handle);
+        return start(queries, Options.loopback(port));
+    }
+
+    public static DashboardServer start(DashboardQueries queries, Options options) throws IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress(options.bind(), options.port()), 0);
+        DeadlineExecutor pool = new DeadlineExecutor(options.threads(), options.requestDeadline(), "dashboard-http");
+        RequestGuard guard = new RequestGuard(options.bind(), options.allowedHosts(), options.token());
+        DashboardServer s = new DashboardServer(queries, http, pool, guard, options);
+        http.createContext("/", s.guarded(s::handle));
         http.setExecutor(pool);
         http.start();
         return s;
+    }
+
+    /**
+     * Serves {@code handler} under {@code path} (a context prefix, e.g. {@code /metrics}) behind the
+     * same Host allow-list, token and worker deadlines as the dashboard's own pages. The handler
+     * must close the exchange; an exception it throws is logged and the connection closed.
+     */
+    public void addContext(String path, HttpHandler handler) {
+        if (path == null || !path.startsWith("/") || "/".equals(path)) {
+            throw new IllegalArgumentException("context path must start with '/' and not be the root: " + path);
+        }
+        server.createContext(path, guarded(handler));
     }
 
     public int port() {
@@ -80,18 +148,65 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     public URI uri() {
-        return URI.create("http://127.0.0.1:" + port() + "/");
+        InetAddress a = options.bind().isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : options.bind();
+        String host = a.getHostAddress().contains(":") ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
+        return URI.create("http://" + host + ":" + port() + "/");
+    }
+
+    public RequestGuard guard() {
+        return guard;
     }
 
     @Override
     public void close() {
         server.stop(0);
-        pool.shutdown();
-        try {
-            pool.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        pool.close();
+    }
+
+    private HttpHandler guarded(HttpHandler inner) {
+        return ex -> {
+            try {
+                RequestGuard.Refusal no = guard.check(ex.getRequestHeaders());
+                if (no != null && !tokenLogin(ex, no)) {
+                    try (ex) {
+                        if (no.status() == 401) {
+                            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"llm-slo\"");
+                        }
+                        sendJson(ex, no.status(), error(no.message()));
+                    }
+                    return;
+                }
+                if (no == null) {
+                    inner.handle(ex);
+                }
+            } catch (IOException | RuntimeException e) {
+                // a client gone, a deadline passed (the channel is closed), a handler bug: the
+                // exchange is lost, the server lives on
+                LOG.debug("dashboard: {}: {}", ex.getRequestURI().getPath(), e.toString());
+                ex.close();
+            }
+        };
+    }
+
+    /**
+     * {@code GET /?token=<token>} with the right token: sets the cookie and redirects to the page
+     * without the token in its URL (so it stays out of history and referrers).
+     */
+    private boolean tokenLogin(HttpExchange ex, RequestGuard.Refusal no) throws IOException {
+        if (no.status() != 401 || !"/".equals(ex.getRequestURI().getPath())) {
+            return false;
         }
+        String t = query(ex.getRequestURI().getRawQuery()).get("token");
+        if (!guard.matches(t)) {
+            return false;
+        }
+        try (ex) {
+            ex.getResponseHeaders().set("Set-Cookie",
+                    RequestGuard.COOKIE + "=" + t + "; Path=/; HttpOnly; SameSite=Strict");
+            ex.getResponseHeaders().set("Location", "/");
+            send(ex, 303, new byte[0]);
+        }
+        return true;
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -110,9 +225,6 @@ public final class DashboardServer implements AutoCloseable {
             } else {
                 sendJson(ex, 404, error("not found"));
             }
-        } catch (RuntimeException e) {
-            // the exchange may be half-written; nothing more to send, but the server lives on
-            LOG.warn("dashboard: {}: {}", ex.getRequestURI().getPath(), e.toString());
         }
     }
 
@@ -121,6 +233,10 @@ public final class DashboardServer implements AutoCloseable {
         try {
             switch (path) {
                 case "/api/status" -> body = queries.status();
+                case "/api/overview" -> {
+                    String cohort = q.getOrDefault("cohort", "");
+                    body = queries.overview(cohort.isEmpty() ? "*" : cohort, options.headlines());
+                }
                 case "/api/history" -> {
                     String slo = q.get("slo");
                     String cohort = q.get("cohort");
@@ -137,7 +253,14 @@ public final class DashboardServer implements AutoCloseable {
                     }
                     body = queries.history(slo, cohort, days, points);
                 }
-                case "/api/alerts" -> body = queries.alerts(RECENT_ALERTS);
+                case "/api/alerts" -> {
+                    Integer limit = intParam(q, "limit", RECENT_ALERTS, 0, MAX_RECENT_ALERTS);
+                    if (limit == null) {
+                        sendJson(ex, 400, error("'limit' must be an integer in 0.." + MAX_RECENT_ALERTS));
+                        return;
+                    }
+                    body = queries.alerts(limit);
+                }
                 case "/api/calibration" -> body = queries.calibration();
                 case "/api/dead-letters/summary" -> body = queries.deadLetterSummary();
                 default -> {
@@ -146,9 +269,10 @@ public final class DashboardServer implements AutoCloseable {
                 }
             }
         } catch (SQLException e) {
-            // driver messages name tables and columns, never the password (it is not in the URL)
+            // the driver's text (tables, columns, hosts) stays in the log; the client learns only
+            // that the database did not answer
             LOG.warn("dashboard: {}: {}", path, e.getMessage());
-            sendJson(ex, 503, error("database unavailable: " + e.getMessage()));
+            sendJson(ex, 503, error("database unavailable (see the dashboard's log)"));
             return;
         }
         sendJson(ex, 200, body);
@@ -200,9 +324,9 @@ public final class DashboardServer implements AutoCloseable {
 
     private static void sendStatic(HttpExchange ex, String[] file) throws IOException {
         byte[] bytes;
-        try (InputStream in = DashboardServer.class.getClassLoader().getResourceAsStream("dashboard/" + file[0])) {
+        try (InputStream in = DashboardServer.class.getClassLoader().getResourceAsStream(file[0])) {
             if (in == null) {
-                sendJson(ex, 404, error("missing resource " + file[0]));
+                sendJson(ex, 404, error("not found"));
                 return;
             }
             bytes = in.readAllBytes();

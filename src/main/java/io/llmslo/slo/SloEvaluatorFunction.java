@@ -199,7 +199,7 @@ public class SloEvaluatorFunction
         for (AlertEvent a : result.transitions()) {
             ctx.output(ALERTS, a);
         }
-        if (open.isEmpty()) {
+        if (open.isBlank()) {
             firing.clear();
         } else {
             firing.update(open);
