@@ -62,13 +62,14 @@ public final class LlmSloJob {
 
         DataStream<Observation> allObservations = joined;
         DataStream<JudgeResult> judged = null;
+        JudgeBranch.Calibrated calibrated = null;
         if (judge != null) {
             judged = judge.judge(joined.getSideOutput(RequestJoiner.UNIQUE_RESPONSES));
             allObservations = joined.union(judged
                     .flatMap(new JudgeObservationFunction(observations))
                     .name("judge-observations")
                     .uid("judge-observations"));
-            judge.calibrate(judged, joined.getSideOutput(RequestJoiner.JOINED_RATINGS));
+            calibrated = judge.calibrate(judged, joined.getSideOutput(RequestJoiner.JOINED_RATINGS));
         }
 
         // local-global aggregation: each producing subtask folds its observations into partial
@@ -89,6 +90,9 @@ public final class LlmSloJob {
                 .name("slo-evaluator")
                 .uid("slo-evaluator");
         DataStream<AlertEvent> alerts = statuses.getSideOutput(SloEvaluatorFunction.ALERTS);
+        if (calibrated != null) {
+            alerts = alerts.union(calibrated.alerts()); // the calibration alert names the judge model
+        }
 
         int sinkParallelism = cfg.output.sqlite() ? 1 : cfg.parallelism;
         sink(statuses, sinks.status(), "slo-status-sink", sinkParallelism);
