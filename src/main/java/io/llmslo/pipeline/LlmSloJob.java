@@ -7,12 +7,11 @@ import io.llmslo.event.RecordGuard;
 import io.llmslo.join.RequestJoiner;
 import io.llmslo.judge.JudgeResult;
 import io.llmslo.slo.AlertEvent;
-import io.llmslo.slo.CohortFanOutFunction;
 import io.llmslo.slo.CohortKeys;
-import io.llmslo.slo.CohortObservation;
-import io.llmslo.slo.EventTimeProgress;
+import io.llmslo.slo.LocalAggregationOperator;
 import io.llmslo.slo.Observation;
 import io.llmslo.slo.ObservationFactory;
+import io.llmslo.slo.PartialBucket;
 import io.llmslo.slo.SloEvaluatorFunction;
 import io.llmslo.slo.SloStatus;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -78,26 +77,19 @@ public final class LlmSloJob {
             calibrated = judge.calibrate(judged, joined.getSideOutput(RequestJoiner.JOINED_RATINGS));
         }
 
+        // local-global aggregation: each producing subtask folds its observations into partial
+        // buckets per (slo, cohort, minute); the keyed evaluator merges them (no funnel, no
+        // per-observation shuffle); each subtask's latest time goes to every evaluator
         long interval = cfg.output.historyInterval().toMillis();
-        BroadcastStream<Long> progress = allObservations
-                .map(Observation::t)
-                .name("observation-time")
-                .uid("observation-time")
-                .keyBy(t -> 0)
-                .process(new EventTimeProgress(interval))
-                .name("event-time-progress")
-                .uid("event-time-progress")
-                .setParallelism(1)
+        SingleOutputStreamOperator<PartialBucket> partials = allObservations
+                .transform("cohort-partials", TypeInformation.of(PartialBucket.class),
+                        new LocalAggregationOperator(new CohortKeys(cfg.groupingSets), cfg.slo.sketched(), interval))
+                .uid("cohort-partials");
+        BroadcastStream<Long> progress = partials.getSideOutput(LocalAggregationOperator.PROGRESS)
                 .broadcast(SloEvaluatorFunction.PROGRESS);
 
-        SingleOutputStreamOperator<CohortObservation> cohortObservations = allObservations
-                .process(new GuardedFlatMap<>("cohort-fan-out", "observations",
-                        new CohortFanOutFunction(new CohortKeys(cfg.groupingSets)), Observation::toString),
-                        TypeInformation.of(CohortObservation.class))
-                .name("cohort-fan-out")
-                .uid("cohort-fan-out");
-        SingleOutputStreamOperator<SloStatus> statuses = cohortObservations
-                .keyBy(CohortObservation::key)
+        SingleOutputStreamOperator<SloStatus> statuses = partials
+                .keyBy(PartialBucket::key)
                 .connect(progress)
                 .process(new SloEvaluatorFunction(cfg.slo, cfg.output.historyInterval()))
                 .name("slo-evaluator")
@@ -108,7 +100,7 @@ public final class LlmSloJob {
         }
         // every operator's per-record failures (RecordGuard), counted per distinct bad record
         DataStream<DeadLetter> counted = deadLetters
-                .union(cohortObservations.getSideOutput(RecordGuard.DEAD_LETTERS),
+                .union(partials.getSideOutput(RecordGuard.DEAD_LETTERS),
                         statuses.getSideOutput(RecordGuard.DEAD_LETTERS))
                 .keyBy(DeadLetterCounter::keyOf)
                 .process(new DeadLetterCounter())
