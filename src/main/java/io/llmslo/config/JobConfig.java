@@ -32,6 +32,8 @@ public final class JobConfig implements Serializable {
     public final SloCatalog slo;
     public final Output output;
     public final State state;
+    /** Alert transitions to Alertmanager ({@code alertmanager:}), or null. */
+    public final io.llmslo.sink.AlertmanagerSettings alertmanager;
 
     /** Where the three streams come from: JSONL files (bounded) or Kafka topics (unbounded). */
     public record Sources(
@@ -107,7 +109,8 @@ public final class JobConfig implements Serializable {
     private JobConfig(String file, ConfigNode root) {
         this.file = file;
         root.allowOnly("name", "parallelism", "sources", "event_time", "join", "sampling", "judge",
-                "cohorts", "slo", "output", "state");
+                "cohorts", "slo", "output", "state",
+                "alertmanager");
         this.name = root.string("name", fileStem(file));
         this.parallelism = root.integer("parallelism", 2, 1, 1024);
         this.sources = sources(root.get("sources"));
@@ -119,6 +122,7 @@ public final class JobConfig implements Serializable {
         this.slo = SloCatalog.fromConfig(root.get("slo"));
         this.output = output(root.get("output"));
         this.state = state(root.get("state"));
+        this.alertmanager = io.llmslo.sink.AlertmanagerSettings.fromConfig(root.get("alertmanager"));
     }
 
     public static JobConfig load(Path path) {
