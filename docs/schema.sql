@@ -22,6 +22,10 @@ CREATE TABLE IF NOT EXISTS slo_status (
   alert TEXT,
   quantile_value DOUBLE PRECISION,
   value_7d_ago DOUBLE PRECISION,
+  e_value DOUBLE PRECISION,
+  e_threshold DOUBLE PRECISION,
+  alpha_adjusted DOUBLE PRECISION,
+  detected_at TIMESTAMP,
   PRIMARY KEY (slo, cohort)
 );
 
@@ -46,6 +50,10 @@ CREATE TABLE IF NOT EXISTS slo_history (
   alert TEXT,
   quantile_value DOUBLE PRECISION,
   value_7d_ago DOUBLE PRECISION,
+  e_value DOUBLE PRECISION,
+  e_threshold DOUBLE PRECISION,
+  alpha_adjusted DOUBLE PRECISION,
+  detected_at TIMESTAMP,
   PRIMARY KEY (slo, cohort, eval_time)
 );
 
@@ -61,6 +69,10 @@ CREATE TABLE IF NOT EXISTS slo_alerts (
   burn_short DOUBLE PRECISION,
   p_value DOUBLE PRECISION,
   n BIGINT,
+  e_value DOUBLE PRECISION,
+  e_threshold DOUBLE PRECISION,
+  change_at TIMESTAMP,
+  detected_burn DOUBLE PRECISION,
   PRIMARY KEY (slo, cohort, severity, state, at)
 );
 

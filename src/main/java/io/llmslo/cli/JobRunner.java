@@ -3,6 +3,7 @@ package io.llmslo.cli;
 import io.llmslo.config.ConfigException;
 import io.llmslo.config.JobConfig;
 import io.llmslo.event.Envelope;
+import io.llmslo.pipeline.JudgeBranch;
 import io.llmslo.pipeline.LlmSloJob;
 import io.llmslo.sink.AlertKafkaSink;
 import io.llmslo.sink.AlertmanagerSink;
@@ -108,7 +109,8 @@ public final class JobRunner {
         createTables(cfg);
         StreamExecutionEnvironment env = environment(cfg);
         DataStream<Envelope> events = EventSources.create(env, cfg);
-        LlmSloJob.Outputs outputs = LlmSloJob.build(cfg, events, jdbcSinks(cfg), JudgeStages.forConfig(cfg));
+        LlmSloJob.Outputs outputs = LlmSloJob.build(cfg, events, jdbcSinks(cfg), JudgeBranch.forJob(cfg,
+                new JdbcUpsertSink<>(jdbcSettings(cfg), TableSchemas.judgeCalibration())));
         addAlertTopic(cfg, outputs);
         addAlertmanager(cfg, outputs);
         return env.execute("llm-slo " + cfg.name);

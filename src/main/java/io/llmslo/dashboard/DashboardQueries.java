@@ -166,6 +166,54 @@ public final class DashboardQueries {
         return out;
     }
 
+    // ---------------------------------------------------------------- /api/overview
+
+    /**
+     * The main page's four panels for one cohort: {@code {as_of, cohort, cohorts, panels: [{family,
+     * headline_slo, headline (a status row or null), others: [status rows], open_alerts}]}}. The
+     * headline of a family is the configured SLO; the family's other SLOs for the cohort follow in
+     * catalogue order. Numbers are {@code slo_status} as it is: the page shows, it never recomputes.
+     */
+    public ObjectNode overview(String cohort, Map<String, String> headlines) throws SQLException {
+        ObjectNode status = status();
+        ObjectNode alerts = alerts(0);
+        ObjectNode out = F.objectNode();
+        out.set("as_of", status.get("as_of"));
+        out.put("cohort", cohort);
+        out.set("cohorts", status.get("cohorts"));
+        ArrayNode panels = out.putArray("panels");
+        for (JsonNode fam : status.get("families")) {
+            String family = fam.get("family").asText();
+            if (!FAMILIES.contains(family)) {
+                continue;
+            }
+            String headSlo = headlines.getOrDefault(family, DEFAULT_HEADLINES.get(family));
+            ObjectNode panel = panels.addObject();
+            panel.put("family", family);
+            panel.put("headline_slo", headSlo);
+            panel.putNull("headline");
+            ArrayNode others = panel.putArray("others");
+            for (JsonNode r : fam.get("rows")) {
+                if (!cohort.equals(r.get("cohort").asText())) {
+                    continue;
+                }
+                if (headSlo.equals(r.get("slo").asText())) {
+                    panel.set("headline", r);
+                } else {
+                    others.add(r);
+                }
+            }
+            long open = 0;
+            for (JsonNode a : alerts.get("open")) {
+                if (family.equals(a.get("family").asText()) && cohort.equals(a.get("cohort").asText())) {
+                    open++;
+                }
+            }
+            panel.put("open_alerts", open);
+        }
+        return out;
+    }
+
     private ObjectNode statusRow(ResultSet rs) throws SQLException {
         ObjectNode r = F.objectNode();
         String slo = rs.getString("slo");

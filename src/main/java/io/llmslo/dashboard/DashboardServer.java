@@ -55,7 +55,6 @@ public final class DashboardServer implements AutoCloseable {
             Map.entry("/overview.js", new String[] {"dashboard/overview.js", JS}),
             Map.entry("/family.js", new String[] {"dashboard/family.js", JS}),
             Map.entry("/report.js", new String[] {"dashboard/report.js", JS}),
-            Map.entry("/app.js", new String[] {"dashboard/app.js", JS}),
             Map.entry("/app.css", new String[] {"dashboard/app.css", CSS}),
             Map.entry("/vendor/uPlot.iife.min.js", new String[] {UPLOT + "uPlot.iife.min.js", JS}),
             Map.entry("/vendor/uPlot.min.css", new String[] {UPLOT + "uPlot.min.css", CSS}));
@@ -65,6 +64,7 @@ public final class DashboardServer implements AutoCloseable {
 
     private static final int MAX_DAYS = 400;
     private static final int RECENT_ALERTS = 30;
+    private static final int MAX_RECENT_ALERTS = 500;
 
     /**
      * How the server listens and whom it serves.
@@ -233,6 +233,10 @@ public final class DashboardServer implements AutoCloseable {
         try {
             switch (path) {
                 case "/api/status" -> body = queries.status();
+                case "/api/overview" -> {
+                    String cohort = q.getOrDefault("cohort", "");
+                    body = queries.overview(cohort.isEmpty() ? "*" : cohort, options.headlines());
+                }
                 case "/api/history" -> {
                     String slo = q.get("slo");
                     String cohort = q.get("cohort");
@@ -249,7 +253,14 @@ public final class DashboardServer implements AutoCloseable {
                     }
                     body = queries.history(slo, cohort, days, points);
                 }
-                case "/api/alerts" -> body = queries.alerts(RECENT_ALERTS);
+                case "/api/alerts" -> {
+                    Integer limit = intParam(q, "limit", RECENT_ALERTS, 0, MAX_RECENT_ALERTS);
+                    if (limit == null) {
+                        sendJson(ex, 400, error("'limit' must be an integer in 0.." + MAX_RECENT_ALERTS));
+                        return;
+                    }
+                    body = queries.alerts(limit);
+                }
                 case "/api/calibration" -> body = queries.calibration();
                 case "/api/dead-letters/summary" -> body = queries.deadLetterSummary();
                 default -> {

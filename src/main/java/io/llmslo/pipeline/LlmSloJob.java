@@ -3,8 +3,6 @@ package io.llmslo.pipeline;
 import io.llmslo.config.JobConfig;
 import io.llmslo.event.DeadLetter;
 import io.llmslo.event.Envelope;
-import io.llmslo.event.RatingEvent;
-import io.llmslo.event.ResponseEvent;
 import io.llmslo.join.RequestJoiner;
 import io.llmslo.judge.JudgeResult;
 import io.llmslo.slo.AlertEvent;
@@ -16,7 +14,6 @@ import io.llmslo.slo.Observation;
 import io.llmslo.slo.ObservationFactory;
 import io.llmslo.slo.SloEvaluatorFunction;
 import io.llmslo.slo.SloStatus;
-import java.io.Serializable;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -36,13 +33,6 @@ public final class LlmSloJob {
             Sink<DeadLetter> deadLetters,
             Sink<JudgeResult> judgeScores) {}
 
-    /** The judge and calibration stages, plugged in when the job file enables the judge. */
-    public interface JudgeStage extends Serializable {
-        DataStream<JudgeResult> judge(DataStream<ResponseEvent> uniqueResponses);
-
-        void calibrate(DataStream<JudgeResult> results, DataStream<RatingEvent> ratings);
-    }
-
     /** The streams the graph produces, for callers that add outputs (alert topic, tests). */
     public record Outputs(
             DataStream<SloStatus> statuses,
@@ -52,7 +42,7 @@ public final class LlmSloJob {
 
     private LlmSloJob() {}
 
-    public static Outputs build(JobConfig cfg, DataStream<Envelope> events, Sinks sinks, JudgeStage judge) {
+    public static Outputs build(JobConfig cfg, DataStream<Envelope> events, Sinks sinks, JudgeBranch judge) {
         ObservationFactory observations = new ObservationFactory(cfg.slo);
 
         SingleOutputStreamOperator<Envelope> valid = events

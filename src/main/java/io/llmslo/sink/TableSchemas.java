@@ -53,7 +53,10 @@ public final class TableSchemas {
                 new Column("ci_high", DBL), new Column("p_value", DBL), new Column("status", TEXT),
                 new Column("burn_1h", DBL), new Column("burn_6h", DBL), new Column("burn_24h", DBL),
                 new Column("burn_7d", DBL), new Column("budget_remaining", DBL), new Column("alert", TEXT),
-                new Column("quantile_value", DBL), new Column("value_7d_ago", DBL));
+                new Column("quantile_value", DBL), new Column("value_7d_ago", DBL),
+                // sequential detector evidence (DESIGN §4 turn 2): new columns, the ones above keep their meaning
+                new Column("e_value", DBL), new Column("e_threshold", DBL), new Column("alpha_adjusted", DBL),
+                new Column("detected_at", TS));
         return new TableSpec<>(name, cols, pk, (ps, s, d) -> {
             ps.setString(1, s.slo());
             ps.setString(2, s.cohort());
@@ -75,6 +78,10 @@ public final class TableSchemas {
             setString(ps, 18, s.alert());
             setDouble(ps, 19, s.quantileValue());
             setDouble(ps, 20, s.value7dAgo());
+            setDouble(ps, 21, s.eValue());
+            setDouble(ps, 22, s.eThreshold());
+            setDouble(ps, 23, s.alphaAdjusted());
+            d.setTimestamp(ps, 24, s.detectedAt());
         }, key);
     }
 
@@ -83,7 +90,9 @@ public final class TableSchemas {
                 new Column("slo", TEXT), new Column("cohort", TEXT), new Column("severity", TEXT),
                 new Column("state", TEXT), new Column("at", TS), new Column("long_window", TEXT),
                 new Column("short_window", TEXT), new Column("burn_long", DBL),
-                new Column("burn_short", DBL), new Column("p_value", DBL), new Column("n", BIG));
+                new Column("burn_short", DBL), new Column("p_value", DBL), new Column("n", BIG),
+                new Column("e_value", DBL), new Column("e_threshold", DBL), new Column("change_at", TS),
+                new Column("detected_burn", DBL));
         return new TableSpec<>("slo_alerts", cols, List.of("slo", "cohort", "severity", "state", "at"),
                 (ps, a, d) -> {
                     ps.setString(1, a.slo());
@@ -97,6 +106,10 @@ public final class TableSchemas {
                     setDouble(ps, 9, a.burnShort());
                     setDouble(ps, 10, a.pValue());
                     ps.setLong(11, a.n());
+                    setDouble(ps, 12, a.eValue());
+                    setDouble(ps, 13, a.eThreshold());
+                    d.setTimestamp(ps, 14, a.changeAt());
+                    setDouble(ps, 15, a.detectedBurn());
                 },
                 a -> a.slo() + "|" + a.cohort() + "|" + a.severity() + "|" + a.state() + "|" + a.at());
     }
@@ -199,6 +212,37 @@ public final class TableSchemas {
         } catch (SQLException e) {
             if (!exists(c, table.name())) {
                 throw e;
+            }
+        }
+        addMissingColumns(c, table);
+    }
+
+    /**
+     * A table made by an older version lacks the columns added since (all nullable): add them, so
+     * an upgrade keeps its data instead of failing every insert.
+     */
+    private static void addMissingColumns(Connection c, TableSpec<?> table) throws SQLException {
+        java.util.Set<String> have = new java.util.HashSet<>();
+        try (ResultSet rs = c.getMetaData().getColumns(null, null, table.name(), null)) {
+            while (rs.next()) {
+                have.add(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        if (have.isEmpty()) {
+            return;
+        }
+        for (Column col : table.columns()) {
+            String bare = col.name().replace("\"", "").toLowerCase(java.util.Locale.ROOT);
+            if (!have.contains(bare)) {
+                boolean auto = c.getAutoCommit();
+                c.setAutoCommit(true);
+                try (Statement s = c.createStatement()) {
+                    s.execute("ALTER TABLE " + table.name() + " ADD COLUMN " + col.name() + " " + col.type());
+                } catch (SQLException e) {
+                    // a parallel writer added it first
+                } finally {
+                    c.setAutoCommit(auto);
+                }
             }
         }
     }

@@ -7,6 +7,11 @@ package io.llmslo.slo;
  * @param burnLong burn rate over the long window at the transition
  * @param burnShort burn rate over the short window, null for single-window tiers
  * @param pValue significance of the long window's burn (exact binomial)
+ * @param eValue sequential detector: the tier's e-detector value exp(S) at the transition
+ * @param eThreshold sequential detector: exp(h), the value at which the tier opens
+ * @param changeAt sequential detector: the estimated start of the incident (where the CUSUM's
+ *     current run began); null for other rules
+ * @param detectedBurn sequential detector: the burn rate of the run since {@code changeAt}
  */
 public record AlertEvent(
         String slo,
@@ -19,7 +24,18 @@ public record AlertEvent(
         Double burnLong,
         Double burnShort,
         Double pValue,
-        long n) {
+        long n,
+        Double eValue,
+        Double eThreshold,
+        Long changeAt,
+        Double detectedBurn) {
+
+    /** A transition of a rule without sequential evidence. */
+    public AlertEvent(String slo, String cohort, String severity, String state, long at, String longWindow,
+            String shortWindow, Double burnLong, Double burnShort, Double pValue, long n) {
+        this(slo, cohort, severity, state, at, longWindow, shortWindow, burnLong, burnShort, pValue, n, null, null,
+                null, null);
+    }
 
     public static final String FIRING = "firing";
     public static final String RESOLVED = "resolved";

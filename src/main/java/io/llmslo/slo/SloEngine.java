@@ -168,12 +168,14 @@ public final class SloEngine implements Serializable {
         Double value7dAgo = trend.n() > 0 ? trend.good() / (double) trend.n() : null;
 
         Verdict v = Verdict.ratio(def, slo);
-        AlertOutcome a = alerts.decide(new AlertInput(now, cohort, windows, v.status(), v.p(), v.n()), s.alerts());
+        AlertOutcome a = alerts.decide(new AlertInput(now, cohort, windows, v.status(), v.p(), v.n(),
+                new WindowCounts(current.n, current.good)), s.alerts());
         Double budgetRemaining = def.alertOnly() ? null
                 : 1.0 - SloStatistics.burnRate(budget.good(), budget.n(), def.target());
-        return new Evaluation(row(now, cohort, v, def.target(), burn(windows.get(H1)), burn(windows.get(H6)),
+        SloStatus row = row(now, cohort, v, def.target(), burn(windows.get(H1)), burn(windows.get(H6)),
                 burn(windows.get(H24)), burn(windows.get(D7)), budgetRemaining, a.highestOpen(), quantile,
-                value7dAgo), a.transitions());
+                value7dAgo);
+        return new Evaluation(a.evidence() == null ? row : withEvidence(row, a.evidence()), a.transitions());
     }
 
     private SloStatus row(long now, String cohort, Verdict v, double target, Double b1h, Double b6h, Double b24h,
@@ -181,6 +183,13 @@ public final class SloEngine implements Serializable {
         return new SloStatus(def.name(), cohort, now, Durations.format(def.window()), v.n(), v.good(), v.value(),
                 target, v.ciLow(), v.ciHigh(), v.reportedP(), v.status(), b1h, b6h, b24h, b7d, budgetRemaining,
                 alert, quantile, value7dAgo);
+    }
+
+    private static SloStatus withEvidence(SloStatus r, AlertOutcome.Evidence e) {
+        return new SloStatus(r.slo(), r.cohort(), r.evalTime(), r.window(), r.n(), r.good(), r.value(), r.target(),
+                r.ciLow(), r.ciHigh(), r.pValue(), r.status(), r.burn1h(), r.burn6h(), r.burn24h(), r.burn7d(),
+                r.budgetRemaining(), r.alert(), r.quantileValue(), r.value7dAgo(), e.eValue(), e.eThreshold(),
+                e.alphaAdjusted(), e.detectedAt());
     }
 
     /** Drops buckets and C(x) values no evaluation at or after {@code now} will read. */

@@ -186,7 +186,7 @@ public class SloEvaluatorFunction
             ctx.output(ALERTS, a);
             ctx.output(ALERT_NOTICES, new AlertNotice(a, result.status()));
         }
-        if (open.isEmpty()) {
+        if (open.isBlank()) {
             firing.clear();
         } else {
             firing.update(open);

@@ -3,6 +3,8 @@ package io.llmslo.slo;
 /**
  * One evaluation of one (slo, cohort) at {@code evalTime}: a row of {@code slo_status} (latest
  * per key) and of {@code slo_history} (one per history interval). Nullable columns are boxed.
+ * The last four are the sequential detector's evidence ({@link io.llmslo.slo.alert.AlertOutcome.Evidence}):
+ * null for SLOs whose alerts use another rule.
  */
 public record SloStatus(
         String slo,
@@ -24,7 +26,20 @@ public record SloStatus(
         Double budgetRemaining,
         String alert,
         Double quantileValue,
-        Double value7dAgo) {
+        Double value7dAgo,
+        Double eValue,
+        Double eThreshold,
+        Double alphaAdjusted,
+        Long detectedAt) {
+
+    /** A row without sequential-detector evidence. */
+    public SloStatus(String slo, String cohort, long evalTime, String window, long n, long good, Double value,
+            double target, Double ciLow, Double ciHigh, Double pValue, String status, Double burn1h, Double burn6h,
+            Double burn24h, Double burn7d, Double budgetRemaining, String alert, Double quantileValue,
+            Double value7dAgo) {
+        this(slo, cohort, evalTime, window, n, good, value, target, ciLow, ciHigh, pValue, status, burn1h, burn6h,
+                burn24h, burn7d, budgetRemaining, alert, quantileValue, value7dAgo, null, null, null, null);
+    }
 
     public static final String OK = "ok";
     public static final String BREACH = "breach";

@@ -88,6 +88,18 @@ final class DashboardFixture {
         return url;
     }
 
+    /** Adds status and history rows to a fixture database (tests that need more cohorts). */
+    static void add(String url, List<SloStatus> status, List<SloStatus> history, List<AlertEvent> alerts)
+            throws SQLException {
+        try (Connection c = DriverManager.getConnection(url)) {
+            c.setAutoCommit(false);
+            write(c, TableSchemas.sloStatus(), status);
+            write(c, TableSchemas.sloHistory(), history);
+            write(c, TableSchemas.sloAlerts(), alerts);
+            c.commit();
+        }
+    }
+
     private static <T> void write(Connection c, TableSpec<T> spec, List<T> rows) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(spec.upsert())) {
             for (T row : rows) {
@@ -97,7 +109,7 @@ final class DashboardFixture {
         }
     }
 
-    private static SloStatus status(String slo, String cohort, double value, double target, long n,
+    static SloStatus status(String slo, String cohort, double value, double target, long n,
             String status, String alert, Double quantile, Double ago) {
         long good = Math.round(value * n);
         boolean drift = slo.endsWith("refusal_drift");
@@ -107,12 +119,12 @@ final class DashboardFixture {
                 drift ? null : (status.equals("breach") ? -0.4 : 0.72), alert, quantile, ago);
     }
 
-    private static SloStatus historyRow(String slo, String cohort, long t, double v, String status) {
+    static SloStatus historyRow(String slo, String cohort, long t, double v, String status) {
         return new SloStatus(slo, cohort, t, "7d", 800, Math.round(800 * v), v, 0.88, v - 0.02, v + 0.02,
                 status.equals("breach") ? 1e-5 : 0.5, status, 1.0, 1.0, 1.0, 1.0, 0.5, null, null, null);
     }
 
-    private static AlertEvent alert(String slo, String cohort, String severity, String state, long at, double burn) {
+    static AlertEvent alert(String slo, String cohort, String severity, String state, long at, double burn) {
         return new AlertEvent(slo, cohort, severity, state, at, "6h", "30m", burn, burn * 1.1, 1e-4, 900);
     }
 

@@ -192,7 +192,7 @@ class DashboardQueriesTest {
         try (DashboardServer server = DashboardServer.start(queries, 0)) {
             HttpClient http = HttpClient.newHttpClient();
             ObjectMapper m = new ObjectMapper();
-            for (String path : List.of("api/status", "api/alerts", "api/calibration", "api/dead-letters/summary",
+            for (String path : List.of("api/status", "api/overview", "api/overview?cohort=surface%3Dchat", "api/alerts", "api/calibration", "api/dead-letters/summary",
                     "api/history?slo=quality.acceptance&cohort=" + java.net.URLEncoder.encode(CHAT_M2, "UTF-8"))) {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri().resolve(path)).build(),
                         HttpResponse.BodyHandlers.ofString());
@@ -209,14 +209,17 @@ class DashboardQueriesTest {
             assertThat(status(http, server, "api/history?slo=x&cohort=y&days=abc")).isEqualTo(400);
             assertThat(status(http, server, "api/nothing")).isEqualTo(404);
             assertThat(status(http, server, "../pom.xml")).isEqualTo(404);
-            assertThat(status(http, server, "dashboard/app.js")).isEqualTo(404);
+            assertThat(status(http, server, "dashboard/common.js")).isEqualTo(404);
+            assertThat(status(http, server, "api/alerts?limit=99999")).isEqualTo(400);
             HttpResponse<String> page = http.send(HttpRequest.newBuilder(server.uri()).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(page.statusCode()).isEqualTo(200);
-            assertThat(page.body()).contains("app.js", "app.css");
+            assertThat(page.body()).contains("overview.js", "common.js", "vendor/uPlot.iife.min.js", "app.css");
             assertThat(page.headers().firstValue("Content-Security-Policy")).isPresent();
-            assertThat(status(http, server, "app.js")).isEqualTo(200);
-            assertThat(status(http, server, "app.css")).isEqualTo(200);
+            for (String file : List.of("app.css", "common.js", "overview.js", "family.html", "family.js",
+                    "vendor/uPlot.iife.min.js", "vendor/uPlot.min.css")) {
+                assertThat(status(http, server, file)).as(file).isEqualTo(200);
+            }
             HttpResponse<String> post = http.send(HttpRequest.newBuilder(server.uri().resolve("api/status"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(post.statusCode()).isEqualTo(405);

@@ -140,8 +140,8 @@ class ChatJudgeClientTest {
         }
         List<FakeJudgeServer.Captured> r = server.requests();
         assertThat(r).hasSize(2);
-        // Our own backoff would be 10-20 ms: a gap of ~1 s proves the server's Retry-After was honoured.
-        assertThat(Duration.ofNanos(r.get(1).atNanos() - r.get(0).atNanos())).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        // that the wait is the server's Retry-After (not our 10-20 ms backoff) is checked without a
+        // clock in theDeadlineBoundsRetriesAndRetryAfterWaits: the planned wait is in the reason
     }
 
     @ParameterizedTest
@@ -172,11 +172,10 @@ class ChatJudgeClientTest {
             assertThat(((ChatJudgeClient) c).circuitState().name()).isEqualTo("OPEN");
             int before = server.requests().size();
             assertThat(before).isEqualTo(10);
-            long t0 = System.nanoTime();
             JudgeVerdict open = judge(c, "q", "a");
             assertThat(open.error()).isEqualTo(JudgeErrors.CIRCUIT_OPEN);
+            // fails fast: no attempt, no request reaches the server
             assertThat(open.attempts()).isZero();
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(100));
             assertThat(server.requests()).hasSize(before);
         }
     }
@@ -185,24 +184,23 @@ class ChatJudgeClientTest {
     @ValueSource(strings = {"openai", "anthropic"})
     void aHangingServerIsATimeoutErrorAndNothingIsThrown(String provider) {
         server.always(Reply.hang(5_000));
-        long t0 = System.nanoTime();
         try (JudgeClient c = client(provider, Duration.ofMillis(300), 1)) {
             JudgeVerdict v = judge(c, "q", "a");
+            // both attempts were cut by the 300 ms request timeout (the server would hang 5 s each)
             assertThat(v.error()).isEqualTo(JudgeErrors.TIMEOUT);
             assertThat(v.attempts()).isEqualTo(2);
         }
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+        assertThat(server.requests()).hasSize(2);
     }
 
     @Test
     void theDeadlineBoundsRetriesAndRetryAfterWaits() {
         server.always(Reply.status(429, "busy", Map.of("Retry-After", "30")));
         try (JudgeClient c = client("openai")) {
-            long t0 = System.nanoTime();
             JudgeVerdict v = c.judge(helpfulness, "q", "a", System.nanoTime() + Duration.ofSeconds(2).toNanos());
             assertThat(v.error()).isEqualTo(JudgeErrors.RATE_LIMITED);
-            assertThat(v.reason()).contains("would pass the time budget");
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
+            // the planned wait is the server's Retry-After (30 s), and it was not started
+            assertThat(v.reason()).contains("next wait 30000").contains("would pass the time budget");
         }
         assertThat(server.requests()).hasSize(1);
     }
@@ -288,7 +286,6 @@ class ChatJudgeClientTest {
                     "OpenAI-protocol round trip via langchain4j to 127.0.0.1 (prompt build + HTTP + strict parse): "
                             + "mean %.2f ms, p50 %.2f ms, p95 %.2f ms over %d calls%n",
                     mean, ms[n / 2] / 1e6, ms[(int) (n * 0.95)] / 1e6, n);
-            assertThat(mean).isLessThan(50);
         }
     }
 }

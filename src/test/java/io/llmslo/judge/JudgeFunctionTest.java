@@ -33,7 +33,7 @@ class JudgeFunctionTest {
 
     static OneInputStreamOperatorTestHarness<ResponseEvent, JudgeResult> harness(JobConfig.Judge cfg, long timeoutMs)
             throws Exception {
-        var factory = new AsyncWaitOperatorFactory<>(new JudgeFunction(cfg, JudgeStageITCase.rubricsForTest()),
+        var factory = new AsyncWaitOperatorFactory<>(new JudgeFunction(cfg, JudgeBranchITCase.rubricsForTest()),
                 timeoutMs, 10, AsyncDataStream.OutputMode.UNORDERED);
         return new OneInputStreamOperatorTestHarness<>(factory,
                 TypeInformation.of(ResponseEvent.class).createSerializer(new SerializerConfigImpl()));
@@ -44,10 +44,10 @@ class JudgeFunctionTest {
         try (FakeJudgeServer server = new FakeJudgeServer()) {
             server.always(Reply.hang(10_000));
             // The client's own HTTP timeout (20 s) is far away: the operator's 200 ms fires first.
-            JobConfig.Judge cfg = JudgeStageITCase.judgeCfg("openai", server.baseUrl("openai"), 0, Duration.ofSeconds(20));
+            JobConfig.Judge cfg = JudgeBranchITCase.judgeCfg("openai", server.baseUrl("openai"), 0, Duration.ofSeconds(20));
             try (var h = harness(cfg, 200)) {
                 h.open();
-                ResponseEvent r = JudgeStageITCase.responses(2).get(1);
+                ResponseEvent r = JudgeBranchITCase.responses(2).get(1);
                 h.processElement(new StreamRecord<>(r, r.ts()));
                 // Wait until the request reached the server, then let the operator's timer fire.
                 long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -72,10 +72,10 @@ class JudgeFunctionTest {
     void aGoodVerdictBecomesAJudgeResultWithTheRubricAndTokens() throws Exception {
         try (FakeJudgeServer server = new FakeJudgeServer()) {
             server.always(Reply.answer("{\"score\": 5, \"reason\": \"Correct.\"}"));
-            JobConfig.Judge cfg = JudgeStageITCase.judgeCfg("openai", server.baseUrl("openai"), 0, Duration.ofSeconds(5));
+            JobConfig.Judge cfg = JudgeBranchITCase.judgeCfg("openai", server.baseUrl("openai"), 0, Duration.ofSeconds(5));
             try (var h = harness(cfg, 10_000)) {
                 h.open();
-                for (ResponseEvent r : JudgeStageITCase.responses(4)) {
+                for (ResponseEvent r : JudgeBranchITCase.responses(4)) {
                     h.processElement(new StreamRecord<>(r, r.ts()));
                 }
                 h.endInput(); // waits for the in-flight judgements

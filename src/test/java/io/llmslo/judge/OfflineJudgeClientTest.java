@@ -72,7 +72,7 @@ class OfflineJudgeClientTest {
             assertThat(v.ok()).isTrue();
         }
         double perSec = n / ((System.nanoTime() - t0) / 1e9);
+        // measured, not asserted (tests count, benchmarks measure)
         System.out.printf("offline judge throughput: %.0f calls/s (one thread, short texts)%n", perSec);
-        assertThat(perSec).isGreaterThan(5);
     }
 }

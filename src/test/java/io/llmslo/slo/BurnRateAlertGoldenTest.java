@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Golden tests in the style of Sloth's: small event streams, burn rates computed by hand in the
  * comments, and the exact alert rows expected. availability.success: target 0.9995, so the error
- * budget is 0.0005 and a window's burn is (bad / n) / 0.0005.
+ * budget is 0.0005 and a window's burn is (bad / n) / 0.0005. These test the turn-1 rule
+ * ({@link io.llmslo.slo.alert.BurnRateAlertPolicy}), which the job replaced by the sequential
+ * detector (DetectorAlertGoldenTest) and {@code bench detection} compares against; the
+ * expectations are unchanged, only the driver names the rule explicitly.
  */
 class BurnRateAlertGoldenTest {
 
@@ -21,7 +24,7 @@ class BurnRateAlertGoldenTest {
     final SloCatalog catalog = SloCatalog.defaults();
 
     SeriesDriver availability() {
-        return new SeriesDriver(catalog.get(SloCatalog.SUCCESS));
+        return SeriesDriver.burnRate(catalog.get(SloCatalog.SUCCESS));
     }
 
     /** One request per second from {@code from} (inclusive) to {@code to} (exclusive). */
@@ -139,7 +142,7 @@ class BurnRateAlertGoldenTest {
 
     @Test
     void lowTrafficQualityCohortStaysInsufficient() throws Exception {
-        SeriesDriver s = new SeriesDriver(catalog.get(SloCatalog.ACCEPTANCE));
+        SeriesDriver s = SeriesDriver.burnRate(catalog.get(SloCatalog.ACCEPTANCE));
         // 30 responses, all rejected: clearly bad, but below min_n (50) there is no verdict
         for (int i = 0; i < 30; i++) {
             s.add(T0 + i * 2 * MIN + 1, false);
@@ -152,8 +155,8 @@ class BurnRateAlertGoldenTest {
     @Test
     void breachNeedsSignificance() throws Exception {
         // the seed's cases: 176/200 vs 0.92 is no breach, 160/200 is
-        SeriesDriver ok = new SeriesDriver(catalog.get(SloCatalog.JUDGE_HIGH));
-        SeriesDriver bad = new SeriesDriver(catalog.get(SloCatalog.JUDGE_HIGH));
+        SeriesDriver ok = SeriesDriver.burnRate(catalog.get(SloCatalog.JUDGE_HIGH));
+        SeriesDriver bad = SeriesDriver.burnRate(catalog.get(SloCatalog.JUDGE_HIGH));
         for (int i = 0; i < 200; i++) {
             ok.add(T0 + i * MIN + 1, i >= 24);
             bad.add(T0 + i * MIN + 1, i >= 40);

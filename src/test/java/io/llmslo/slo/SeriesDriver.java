@@ -25,6 +25,15 @@ final class SeriesDriver {
         engine = new SloEngine(def);
     }
 
+    SeriesDriver(SloDefinition def, io.llmslo.slo.alert.AlertPolicy policy) {
+        engine = new SloEngine(def, STEP, policy);
+    }
+
+    /** The turn-1 multi-window burn-rate rule with its guards, as the job used before the detector. */
+    static SeriesDriver burnRate(SloDefinition def) {
+        return new SeriesDriver(def, new io.llmslo.slo.alert.BurnRateAlertPolicy(def));
+    }
+
     void add(long t, boolean good) throws Exception {
         add(t, good, Double.NaN);
     }

@@ -13,9 +13,16 @@ import java.util.Map;
  * @param status the SLO window's status ({@code ok | breach | insufficient_data})
  * @param pValue the SLO window's p-value (breach test or drift test)
  * @param n valid events in the SLO window
+ * @param total C(now): every valid and good event of the series so far, late ones included (a
+ *     sequential rule feeds itself the difference to what it has already seen); null if unknown
  */
 public record AlertInput(long now, String cohort, Map<Duration, WindowCounts> windows, String status,
-        double pValue, long n) {
+        double pValue, long n, WindowCounts total) {
+
+    public AlertInput(long now, String cohort, Map<Duration, WindowCounts> windows, String status, double pValue,
+            long n) {
+        this(now, cohort, windows, status, pValue, n, null);
+    }
 
     public WindowCounts window(Duration length) {
         WindowCounts c = windows.get(length);

@@ -3,7 +3,10 @@ package io.llmslo.slo.alert;
 import io.llmslo.slo.SloDefinition;
 import io.llmslo.slo.SloKind;
 
-/** Which alert rule an SLO uses. */
+/**
+ * Which alert rule an SLO uses. {@link BurnRateAlertPolicy} (the turn-1 rule) stays available for
+ * comparison ({@code bench detection}) and its golden tests.
+ */
 public final class AlertPolicies {
 
     private AlertPolicies() {}
@@ -12,6 +15,7 @@ public final class AlertPolicies {
         if (def.alertOnly() || def.kind() == SloKind.REFUSAL_DRIFT) {
             return new BreachAlertPolicy(def);
         }
-        return new BurnRateAlertPolicy(def);
+        // SLOs with an error budget: the sequential detector decides the burn tiers (DESIGN §4, turn 2)
+        return new SequentialAlertPolicy(def);
     }
 }

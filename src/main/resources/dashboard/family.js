@@ -1,151 +1,27 @@
-// llm-slo dashboard: vanilla JS, no build step, no external resources.
-// Every piece of data reaches the page through textContent / setAttribute (never innerHTML),
-// so cohort names and other strings from the tables cannot inject markup.
+// The family detail page: today's table of every (slo, cohort) of one family with filters, the
+// selected row's history (value, Wilson 95 % band, target, alert spans), open alerts, judge
+// calibration and dead letters. Reached in one click from a main-page panel.
 'use strict';
 
 (function () {
-  const SVG = 'http://www.w3.org/2000/svg';
-  const FAMILIES = ['quality', 'latency', 'cost', 'availability'];
-  const STATUS_LABEL = { ok: 'OK', breach: 'Breach', insufficient_data: 'Insufficient' };
-  const SEVERITY_LABEL = { page_rollback: 'page · rollback', page: 'page', ticket: 'ticket', digest: 'digest' };
+  const L = window.LLMSLO;
+  const { h, append, clear, $, isNum, badge, sevPill, cohortLabel, fmtValue, fmtTarget, fmtCi, fmtQuantile, fmtBurn,
+    fmtTime, fmtShort, fmtCount, fmtP, pct, FAMILIES } = L;
   const REFRESH_MS = 60000;
+  const params = new URLSearchParams(location.search);
+  const FAMILY = FAMILIES.includes(params.get('family')) ? params.get('family') : 'quality';
 
   const state = { status: null, alerts: null, calibration: null, dead: null, selected: null };
 
-  // ------------------------------------------------------------------ DOM helpers
-
-  function h(tag, props, children) {
-    const el = document.createElement(tag);
-    applyProps(el, props);
-    append(el, children);
-    return el;
-  }
-
-  function s(tag, attrs, children) {
-    const el = document.createElementNS(SVG, tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v !== null && v !== undefined) el.setAttribute(k, String(v));
-    }
-    append(el, children);
-    return el;
-  }
-
-  function applyProps(el, props) {
-    for (const [k, v] of Object.entries(props || {})) {
-      if (v === null || v === undefined || v === false) continue;
-      if (k === 'class') el.className = v;
-      else if (k === 'text') el.textContent = v;
-      else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-      else el.setAttribute(k, v === true ? '' : String(v));
-    }
-  }
-
-  function append(el, children) {
-    if (children === null || children === undefined) return;
-    for (const c of Array.isArray(children) ? children : [children]) {
-      if (c === null || c === undefined || c === false) continue;
-      el.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
-    }
-  }
-
-  function clear(el) {
-    while (el.firstChild) el.removeChild(el.firstChild);
-    return el;
-  }
-
-  function $(id) { return document.getElementById(id); }
-
-  // ------------------------------------------------------------------ formatting
-
-  const isNum = (v) => typeof v === 'number' && isFinite(v);
-
-  function ratioDigits(target) {
-    if (!isNum(target) || target >= 1 || target <= 0) return 2;
-    const d = Math.ceil(-Math.log10(1 - target)) - 1;
-    return Math.min(4, Math.max(1, d));
-  }
-
-  // "surface=agent,cohort.locale=ja-JP" reads as "surface=agent, locale=ja-JP"; the raw key stays
-  // in data attributes and tooltips
-  function cohortLabel(c) {
-    if (c === '*') return '* (all traffic)';
-    return String(c).replace(/(^|,)cohort\./g, '$1').replace(/,/g, ', ');
-  }
-
   // the label with each dimension unbreakable, so a narrow column wraps only between dimensions
   function cohortNodes(c) {
-    const parts = cohortLabel(c).split(', ');
+    const parts = (c === '*' ? '* (all traffic)' : cohortLabel(c)).split(', ');
     const out = [];
     parts.forEach((p, i) => {
       if (i) out.push(', ');
       out.push(h('span', { class: 'dim', text: p }));
     });
     return out;
-  }
-
-  function isDrift(slo) { return slo === 'quality.refusal_drift'; }
-
-  function fmtValue(slo, v, target) {
-    if (!isNum(v)) return '—';
-    if (isDrift(slo)) return (v >= 0 ? '+' : '') + (v * 100).toFixed(2) + ' pp';
-    return (v * 100).toFixed(ratioDigits(target)) + '%';
-  }
-
-  function fmtTarget(slo, t) {
-    if (!isNum(t)) return '—';
-    if (isDrift(slo)) return '≤ +' + (t * 100).toFixed(2) + ' pp';
-    return '≥ ' + (t * 100).toFixed(ratioDigits(t)) + '%';
-  }
-
-  function fmtCi(slo, lo, hi, target) {
-    if (!isNum(lo) || !isNum(hi)) return '—';
-    if (isDrift(slo)) return '[' + (lo * 100).toFixed(2) + ', ' + (hi * 100).toFixed(2) + '] pp';
-    const d = ratioDigits(target);
-    return '[' + (lo * 100).toFixed(d) + ', ' + (hi * 100).toFixed(d) + ']';
-  }
-
-  function fmtQuantile(slo, v) {
-    if (!isNum(v)) return '—';
-    if (slo.startsWith('cost.')) return '$' + (v >= 1 ? v.toFixed(2) : v.toFixed(4));
-    if (slo.startsWith('latency.') || slo.startsWith('availability.failover')) {
-      return v >= 1000 ? (v / 1000).toFixed(2) + ' s' : Math.round(v) + ' ms';
-    }
-    return v.toPrecision(4);
-  }
-
-  function fmtBurn(v) {
-    if (!isNum(v)) return '—';
-    return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
-  }
-
-  function fmtTime(iso) {
-    if (!iso) return '—';
-    return String(iso).replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, '');
-  }
-
-  function fmtShort(iso) {
-    return iso ? fmtTime(iso).slice(5) : '—';
-  }
-
-  function fmtCount(n) {
-    return isNum(n) ? n.toLocaleString('en-US') : '—';
-  }
-
-  function fmtP(p) {
-    if (!isNum(p)) return '—';
-    return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
-  }
-
-  // ------------------------------------------------------------------ cells
-
-  function badge(status) {
-    return h('span', { class: 'badge ' + (status || 'insufficient_data'), text: STATUS_LABEL[status] || status || '—',
-      title: status === 'insufficient_data' ? 'insufficient data: n below min_n, no verdict' : null });
-  }
-
-  function sevPill(sev) {
-    if (!sev) return h('span', { class: 'muted', text: '—' });
-    return h('span', { class: 'sev ' + sev, text: SEVERITY_LABEL[sev] || sev });
   }
 
   function burnCell(v) {
@@ -155,21 +31,17 @@
 
   function budgetCell(v) {
     if (!isNum(v)) return h('td', { class: 'muted', text: '—' });
-    const pct = Math.max(0, Math.min(1, v)) * 100;
+    const pctv = Math.max(0, Math.min(1, v)) * 100;
     const cls = v <= 0 ? 'budget out' : v < 0.25 ? 'budget low' : 'budget';
     const bar = h('span', { class: 'bar' }, h('i'));
-    bar.firstChild.style.width = pct.toFixed(1) + '%';
+    bar.firstChild.style.width = pctv.toFixed(1) + '%';
     const label = (v < 0 ? '−' : '') + Math.abs(Math.round(v * 100)) + '%';
     return h('td', {}, h('span', { class: cls, title: v <= 0 ? 'error budget exhausted (' + label + ' remaining)'
       : 'error budget remaining over the budget period' }, [bar, label]));
   }
 
   function trendCell(r) {
-    if (!r.trend) return h('td', { class: 'muted', text: '—' });
-    const was = 'a week ago: ' + fmtValue(r.slo, r.value_7d_ago, r.target);
-    if (r.trend === 'flat') return h('td', { class: 'trend flat', title: was, text: '→' });
-    const good = (r.trend === 'up') === (r.better !== 'lower');
-    return h('td', { class: 'trend ' + (good ? 'good' : 'bad'), title: was, text: r.trend === 'up' ? '▲' : '▼' });
+    return h('td', { class: 'trend-cell' }, L.trendMark(r));
   }
 
   // ------------------------------------------------------------------ filters
@@ -189,32 +61,30 @@
     return true;
   }
 
+  // the family tabs and the link back keep the cohort of the URL
+  function setupHeader() {
+    document.title = 'llm-slo · ' + FAMILY;
+    $('family-name').textContent = FAMILY;
+    const tabs = clear($('family-tabs'));
+    const cohort = params.get('cohort') || '*';
+    for (const f of FAMILIES) {
+      tabs.appendChild(h('a', { class: 'tab' + (f === FAMILY ? ' active' : ''), href: L.familyUrl(f, cohort), text: f }));
+    }
+    $('back-link').setAttribute('href', cohort === '*' ? './' : './?cohort=' + encodeURIComponent(cohort));
+  }
+
+  let cohortFromUrlApplied = false;
+
   function fillCohorts(cohorts) {
     const sel = $('cohort-filter');
-    const current = sel.value;
+    const current = cohortFromUrlApplied ? sel.value : (params.get('cohort') || '');
+    cohortFromUrlApplied = true;
     while (sel.options.length > 1) sel.remove(1);
     for (const c of cohorts) sel.appendChild(h('option', { value: c, text: cohortLabel(c) }));
     if (cohorts.includes(current)) sel.value = current;
   }
 
   // ------------------------------------------------------------------ renderers
-
-  function renderTiles() {
-    const root = clear($('tiles'));
-    for (const fam of state.status.families) {
-      const c = fam.counts;
-      const cls = 'tile' + (c.breach > 0 ? ' has-breach' : c.alerts > 0 ? ' has-alert' : '');
-      root.appendChild(h('div', { class: cls, 'data-family': fam.family }, [
-        h('div', { class: 't-name', text: fam.family }),
-        h('div', { class: 't-nums' }, [
-          h('div', { class: 't-num ok' }, [h('b', { text: fmtCount(c.ok) }), h('span', { text: 'ok' })]),
-          h('div', { class: 't-num' + (c.breach ? ' bad' : '') }, [h('b', { text: fmtCount(c.breach) }), h('span', { text: 'breach' })]),
-          h('div', { class: 't-num' + (c.alerts ? ' warn' : '') }, [h('b', { text: fmtCount(c.alerts) }), h('span', { text: 'alerting' })]),
-          h('div', { class: 't-num' }, [h('b', { text: fmtCount(c.insufficient_data) }), h('span', { text: 'insufficient' })]),
-        ]),
-      ]));
-    }
-  }
 
   // [header, alignment class, width in px (null: the cohort takes the rest)]; fixed widths keep
   // the four family tables aligned with each other
@@ -227,7 +97,7 @@
   function renderFamilies() {
     const root = clear($('families'));
     const f = filters();
-    const families = state.status.families.slice().sort((a, b) => rank(a.family) - rank(b.family));
+    const families = state.status.families.filter((fam) => fam.family === FAMILY);
     for (const fam of families) {
       const rows = fam.rows.filter((r) => visible(r, f));
       const card = h('section', { class: 'card family', id: 'family-' + fam.family, 'data-family': fam.family });
@@ -251,11 +121,6 @@
       card.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'status' }, [cols, thead, tbody])));
       root.appendChild(card);
     }
-  }
-
-  function rank(family) {
-    const i = FAMILIES.indexOf(family);
-    return i < 0 ? FAMILIES.length : i;
   }
 
   function statusRow(r) {
@@ -286,7 +151,7 @@
 
   function renderOpenAlerts() {
     const root = clear($('open-alerts'));
-    const open = state.alerts.open;
+    const open = state.alerts.open.filter((a) => a.family === FAMILY);
     $('open-count').textContent = open.length ? open.length + ' firing' : '';
     if (!open.length) {
       root.appendChild(h('div', { class: 'empty', text: 'No open alerts.' }));
@@ -310,7 +175,7 @@
 
   function renderRecent() {
     const root = clear($('recent-alerts'));
-    const rows = state.alerts.recent;
+    const rows = state.alerts.recent.filter((a) => a.family === FAMILY);
     if (!rows.length) {
       root.appendChild(h('div', { class: 'empty', text: 'No alert transitions yet.' }));
       return;
@@ -329,8 +194,6 @@
       h('thead', {}, h('tr', {}, ['At (UTC)', 'SLO · cohort', 'Severity', 'State'].map((t) => h('th', { class: 'l', text: t })))),
       body]));
   }
-
-  function pct(v) { return isNum(v) ? (v * 100).toFixed(1) + '%' : '—'; }
 
   function renderCalibration() {
     const root = clear($('calibration'));
@@ -391,7 +254,6 @@
     if (!state.status) return;
     $('as-of').textContent = 'as of ' + (state.status.as_of ? fmtTime(state.status.as_of) + ' UTC' : '— (no data yet)');
     fillCohorts(state.status.cohorts);
-    renderTiles();
     renderFamilies();
     renderOpenAlerts();
     renderRecent();
@@ -438,7 +300,7 @@
     $('detail').hidden = false;
     try {
       const q = 'slo=' + encodeURIComponent(slo) + '&cohort=' + encodeURIComponent(cohort) + '&days=30';
-      const hist = await getJson('api/history?' + q);
+      const hist = await L.getJson('api/history?' + q);
       if (!state.selected || state.selected.slo !== slo || state.selected.cohort !== cohort) return;
       clear(body);
       if (!hist.points.length) {
@@ -446,7 +308,9 @@
         return;
       }
       body.appendChild(chartMeta(hist));
-      body.appendChild(chart(hist));
+      const holder = h('div', { class: 'history-chart' });
+      body.appendChild(holder);
+      L.historyChart(holder, hist, { height: 260, band: true });
     } catch (e) {
       clear(body).appendChild(h('div', { class: 'banner error', text: 'Cannot load history: ' + e.message }));
     }
@@ -468,132 +332,12 @@
     ]);
   }
 
-  function niceTicks(lo, hi, count) {
-    const span = hi - lo;
-    if (!(span > 0)) return [lo];
-    const raw = span / count;
-    const mag = Math.pow(10, Math.floor(Math.log10(raw)));
-    const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((st) => span / st <= count) || 10 * mag;
-    const out = [];
-    for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(+v.toFixed(12));
-    return out;
-  }
-
-  function chart(hist) {
-    const W = 1100, H = 250, ML = 64, MR = 18, MT = 12, MB = 40;
-    const pts = hist.points;
-    const t0 = pts[0].t, t1 = Math.max(pts[pts.length - 1].t, t0 + 3600000);
-    const ys = [];
-    for (const p of pts) for (const k of ['value', 'ci_low', 'ci_high', 'target']) if (isNum(p[k])) ys.push(p[k]);
-    let lo = Math.min(...ys), hi = Math.max(...ys);
-    const pad = Math.max((hi - lo) * 0.08, 0.002);
-    lo -= pad; hi += pad;
-    if (!isDrift(hist.slo)) { lo = Math.max(0, lo); hi = Math.min(1, hi); }
-    const x = (t) => ML + (t - t0) / (t1 - t0) * (W - ML - MR);
-    const y = (v) => MT + (hi - v) / (hi - lo) * (H - MT - MB);
-    const svg = s('svg', { viewBox: '0 0 ' + W + ' ' + H, role: 'img', class: 'history-chart',
-      'aria-label': 'history of ' + hist.slo + ' for ' + hist.cohort });
-
-    // gaps longer than two hours (the window held no data) break the lines
-    const segments = [];
-    let seg = [];
-    for (let i = 0; i < pts.length; i++) {
-      if (seg.length && pts[i].t - seg[seg.length - 1].t > 2 * 3600000) { segments.push(seg); seg = []; }
-      seg.push(pts[i]);
-    }
-    if (seg.length) segments.push(seg);
-
-    const grid = s('g', { class: 'grid' });
-    const axis = s('g', { class: 'axis' });
-    for (const v of niceTicks(lo, hi, 5)) {
-      grid.appendChild(s('line', { x1: ML, x2: W - MR, y1: y(v), y2: y(v) }));
-      axis.appendChild(s('text', { x: ML - 8, y: y(v) + 4, 'text-anchor': 'end' }, fmtTick(hist.slo, v, hi - lo)));
-    }
-    const day = 86400000;
-    const days = Math.max(1, Math.round((t1 - t0) / day));
-    const every = days > 20 ? 5 : days > 8 ? 2 : 1;
-    for (let t = Math.ceil(t0 / day) * day; t <= t1; t += every * day) {
-      grid.appendChild(s('line', { x1: x(t), x2: x(t), y1: MT, y2: H - MB }));
-      const d = new Date(t);
-      const label = d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
-      axis.appendChild(s('text', { x: x(t), y: H - MB + 16, 'text-anchor': 'middle' }, label));
-    }
-    svg.appendChild(grid);
-
-    // alert firing periods, any severity, as shaded spans
-    for (const [a, b] of firingSpans(hist.alerts, t1)) {
-      svg.appendChild(s('rect', { class: 'fire', x: x(Math.max(a, t0)), y: MT,
-        width: Math.max(1.5, x(Math.min(b, t1)) - x(Math.max(a, t0))), height: H - MT - MB }));
-    }
-
-    for (const sg of segments) {
-      const band = sg.filter((p) => isNum(p.ci_low) && isNum(p.ci_high));
-      if (band.length > 1) {
-        const up = band.map((p) => x(p.t).toFixed(1) + ',' + y(p.ci_high).toFixed(1));
-        const down = band.slice().reverse().map((p) => x(p.t).toFixed(1) + ',' + y(p.ci_low).toFixed(1));
-        svg.appendChild(s('polygon', { class: 'band', points: up.concat(down).join(' ') }));
-      }
-      svg.appendChild(s('path', { class: 'tline', d: pathOf(sg, 'target', x, y) }));
-      svg.appendChild(s('path', { class: 'vline', d: pathOf(sg, 'value', x, y) }));
-    }
-
-    // status ribbon under the plot: one tick per evaluation, coloured by its status
-    const ribbon = s('g', { class: 'ribbon' });
-    const colors = { ok: '#1e8e4f', breach: '#c62b2b', insufficient_data: '#c4c9d2' };
-    const rw = Math.max(1, (W - ML - MR) / pts.length);
-    for (const p of pts) {
-      const rx = Math.max(ML, Math.min(W - MR - rw, x(p.t) - rw / 2));
-      ribbon.appendChild(s('rect', { x: rx, y: H - MB + 24, width: rw + 0.5, height: 5,
-        fill: colors[p.status] || '#c4c9d2' }));
-    }
-    svg.appendChild(ribbon);
-    svg.appendChild(s('rect', { x: ML, y: MT, width: W - ML - MR, height: H - MT - MB, fill: 'none', stroke: '#d9dee7' }));
-    svg.appendChild(axis);
-    return svg;
-  }
-
-  function fmtTick(slo, v, span) {
-    if (isDrift(slo)) return (v * 100).toFixed(span < 0.01 ? 2 : 1) + ' pp';
-    const d = span < 0.001 ? 3 : span < 0.01 ? 2 : span < 0.1 ? 1 : 0;
-    return (v * 100).toFixed(d) + '%';
-  }
-
-  function pathOf(points, key, x, y) {
-    let d = '';
-    let pen = false;
-    for (const p of points) {
-      if (!isNum(p[key])) { pen = false; continue; }
-      d += (pen ? 'L' : 'M') + x(p.t).toFixed(1) + ',' + y(p[key]).toFixed(1);
-      pen = true;
-    }
-    return d || 'M0,0';
-  }
-
-  function firingSpans(alerts, end) {
-    const open = new Map();
-    const spans = [];
-    for (const a of alerts) {
-      const t = Date.parse(a.at);
-      if (a.state === 'firing') open.set(a.severity, t);
-      else if (open.has(a.severity)) { spans.push([open.get(a.severity), t]); open.delete(a.severity); }
-    }
-    for (const t of open.values()) spans.push([t, end]);
-    return spans;
-  }
-
   // ------------------------------------------------------------------ loading
-
-  async function getJson(path) {
-    const res = await fetch(path, { headers: { Accept: 'application/json' } });
-    const body = await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error(body.error || ('HTTP ' + res.status));
-    return body;
-  }
 
   async function refresh() {
     try {
       const [status, alerts, calibration, dead] = await Promise.all([
-        getJson('api/status'), getJson('api/alerts'), getJson('api/calibration'), getJson('api/dead-letters/summary')]);
+        L.getJson('api/status'), L.getJson('api/alerts?limit=200'), L.getJson('api/calibration'), L.getJson('api/dead-letters/summary')]);
       Object.assign(state, { status, alerts, calibration, dead });
       $('load-error').hidden = true;
       renderAll();
@@ -613,6 +357,7 @@
       closeDetail();
     });
     window.addEventListener('hashchange', onHash);
+    setupHeader();
     await refresh();
     onHash();
     setInterval(refresh, REFRESH_MS);
