@@ -126,6 +126,12 @@ public final class AlertmanagerAlerts {
         if (a.shortWindow() != null) {
             ann.put("short_window", a.shortWindow());
         }
+        put(ann, "e_value", a.eValue());
+        put(ann, "e_threshold", a.eThreshold());
+        put(ann, "detected_burn", a.detectedBurn());
+        if (a.changeAt() != null) {
+            ann.put("change_at", iso(a.changeAt()));
+        }
         ann.put("evidence", evidence(a));
         ann.put("at", iso(a.at()));
         if (dashboardUrl != null) {
@@ -145,6 +151,19 @@ public final class AlertmanagerAlerts {
         }
         sb.append("; p-value ").append(a.pValue() == null ? "n/a" : String.format(Locale.ROOT, "%.3g", a.pValue()))
                 .append(" of H0 burn <= tier over n=").append(a.n()).append(" events");
+        if (a.eValue() != null) {
+            // the sequential detector's evidence (anytime-valid): why it fired or resolved now
+            sb.append("; e-value ").append(String.format(Locale.ROOT, "%.3g", a.eValue()));
+            if (a.eThreshold() != null) {
+                sb.append(" vs threshold ").append(String.format(Locale.ROOT, "%.3g", a.eThreshold()));
+            }
+            if (a.detectedBurn() != null) {
+                sb.append(", detected burn ").append(fmt(a.detectedBurn()));
+            }
+            if (a.changeAt() != null) {
+                sb.append(", change at ").append(iso(a.changeAt()));
+            }
+        }
         return sb.toString();
     }
 

@@ -71,4 +71,16 @@ class AlertmanagerAlertsTest {
         assertThat(again.get("startsAt").asText()).isEqualTo("2026-10-01T10:00:00Z");
         assertThat(restored.firingCount()).isZero();
     }
+
+    @Test
+    void theSequentialDetectorsEvidenceIsAnnotated() {
+        AlertEvent a = new AlertEvent("availability.success", "*", "page", AlertEvent.FIRING, T, "6h", "30m", 9.5, 12.25,
+                1.5e-9, 640, 250.0, 100.0, T - 20 * MIN, 7.75);
+        ObjectNode n = new AlertmanagerAlerts("prod", null, MIN).onTransition(new AlertNotice(a, null), NOW);
+        assertThat(n.at("/annotations/e_value").asText()).isEqualTo("250.0");
+        assertThat(n.at("/annotations/change_at").asText()).isEqualTo("2026-10-01T09:40:00Z");
+        assertThat(n.at("/annotations/evidence").asText()).endsWith(
+                "; e-value 250 vs threshold 100, detected burn 7.75, change at 2026-10-01T09:40:00Z");
+        assertThat(n.at("/annotations/value").isMissingNode()).isTrue(); // no status row: no value annotation
+    }
 }
