@@ -106,11 +106,13 @@ public final class JobRunner {
     }
 
     public static JobExecutionResult run(JobConfig cfg) throws Exception {
+        cfg.checkFiles();
         createTables(cfg);
         StreamExecutionEnvironment env = environment(cfg);
         DataStream<Envelope> events = EventSources.create(env, cfg);
         LlmSloJob.Outputs outputs = LlmSloJob.build(cfg, events, jdbcSinks(cfg), JudgeBranch.forJob(cfg,
-                new JdbcUpsertSink<>(jdbcSettings(cfg), TableSchemas.judgeCalibration())));
+                new JdbcUpsertSink<>(jdbcSettings(cfg), TableSchemas.judgeCalibration()),
+                new JdbcUpsertSink<>(jdbcSettings(cfg), TableSchemas.reviewQueue())));
         addAlertTopic(cfg, outputs);
         addAlertmanager(cfg, outputs);
         return env.execute("llm-slo " + cfg.name);

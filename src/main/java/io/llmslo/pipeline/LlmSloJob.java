@@ -6,14 +6,14 @@ import io.llmslo.event.Envelope;
 import io.llmslo.join.RequestJoiner;
 import io.llmslo.judge.JudgeResult;
 import io.llmslo.slo.AlertEvent;
-import io.llmslo.slo.CohortFanOutFunction;
 import io.llmslo.slo.CohortKeys;
-import io.llmslo.slo.CohortObservation;
-import io.llmslo.slo.EventTimeProgress;
+import io.llmslo.slo.LocalAggregationOperator;
 import io.llmslo.slo.Observation;
 import io.llmslo.slo.ObservationFactory;
+import io.llmslo.slo.PartialBucket;
 import io.llmslo.slo.SloEvaluatorFunction;
 import io.llmslo.slo.SloStatus;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -62,37 +62,37 @@ public final class LlmSloJob {
 
         DataStream<Observation> allObservations = joined;
         DataStream<JudgeResult> judged = null;
+        JudgeBranch.Calibrated calibrated = null;
         if (judge != null) {
             judged = judge.judge(joined.getSideOutput(RequestJoiner.UNIQUE_RESPONSES));
             allObservations = joined.union(judged
                     .flatMap(new JudgeObservationFunction(observations))
                     .name("judge-observations")
                     .uid("judge-observations"));
-            judge.calibrate(judged, joined.getSideOutput(RequestJoiner.JOINED_RATINGS));
+            calibrated = judge.calibrate(judged, joined.getSideOutput(RequestJoiner.JOINED_RATINGS));
         }
 
+        // local-global aggregation: each producing subtask folds its observations into partial
+        // buckets per (slo, cohort, minute); the keyed evaluator merges them (no funnel, no
+        // per-observation shuffle); each subtask's latest time goes to every evaluator
         long interval = cfg.output.historyInterval().toMillis();
-        BroadcastStream<Long> progress = allObservations
-                .map(Observation::t)
-                .name("observation-time")
-                .uid("observation-time")
-                .keyBy(t -> 0)
-                .process(new EventTimeProgress(interval))
-                .name("event-time-progress")
-                .uid("event-time-progress")
-                .setParallelism(1)
+        SingleOutputStreamOperator<PartialBucket> partials = allObservations
+                .transform("cohort-partials", TypeInformation.of(PartialBucket.class),
+                        new LocalAggregationOperator(new CohortKeys(cfg.groupingSets), cfg.slo.sketched(), interval))
+                .uid("cohort-partials");
+        BroadcastStream<Long> progress = partials.getSideOutput(LocalAggregationOperator.PROGRESS)
                 .broadcast(SloEvaluatorFunction.PROGRESS);
 
-        SingleOutputStreamOperator<SloStatus> statuses = allObservations
-                .flatMap(new CohortFanOutFunction(new CohortKeys(cfg.groupingSets)))
-                .name("cohort-fan-out")
-                .uid("cohort-fan-out")
-                .keyBy(CohortObservation::key)
+        SingleOutputStreamOperator<SloStatus> statuses = partials
+                .keyBy(PartialBucket::key)
                 .connect(progress)
                 .process(new SloEvaluatorFunction(cfg.slo, cfg.output.historyInterval()))
                 .name("slo-evaluator")
                 .uid("slo-evaluator");
         DataStream<AlertEvent> alerts = statuses.getSideOutput(SloEvaluatorFunction.ALERTS);
+        if (calibrated != null) {
+            alerts = alerts.union(calibrated.alerts()); // the calibration alert names the judge model
+        }
 
         int sinkParallelism = cfg.output.sqlite() ? 1 : cfg.parallelism;
         sink(statuses, sinks.status(), "slo-status-sink", sinkParallelism);

@@ -6,6 +6,7 @@ import static io.llmslo.sink.SqlDialect.setString;
 import io.llmslo.event.DeadLetter;
 import io.llmslo.judge.CalibrationRow;
 import io.llmslo.judge.JudgeResult;
+import io.llmslo.judge.ReviewQueueItem;
 import io.llmslo.slo.AlertEvent;
 import io.llmslo.slo.SloStatus;
 import io.llmslo.sink.TableSpec.Column;
@@ -154,25 +155,59 @@ public final class TableSchemas {
 
     public static TableSpec<CalibrationRow> judgeCalibration() {
         List<Column> cols = List.of(
-                new Column("rubric", TEXT), new Column("rubric_version", BIG), new Column("eval_time", TS),
+                new Column("rubric", TEXT), new Column("rubric_version", BIG), new Column("judge_model", TEXT),
+                new Column("eval_time", TS),
                 new Column("n_pairs", BIG), new Column("exact_agreement", DBL), new Column("within_one", DBL),
                 new Column("useful_agreement", DBL), new Column("kappa", DBL), new Column("mean_bias", DBL),
-                new Column("min_agreement", DBL), new Column("alert", "BOOLEAN"));
-        return new TableSpec<>("judge_calibration", cols, List.of("rubric", "rubric_version", "eval_time"),
+                new Column("min_agreement", DBL), new Column("alert", "BOOLEAN"),
+                // the rolling calibration window (weighted by the review queue's probabilities)
+                new Column("window_length", TEXT), new Column("window_pairs", BIG),
+                new Column("window_useful_agreement", DBL), new Column("window_agreement_low", DBL),
+                new Column("window_agreement_high", DBL), new Column("window_kappa", DBL),
+                new Column("calibrated", "BOOLEAN"));
+        return new TableSpec<>("judge_calibration", cols,
+                List.of("rubric", "rubric_version", "judge_model", "eval_time"),
                 (ps, c, d) -> {
                     ps.setString(1, c.rubric());
                     ps.setLong(2, c.rubricVersion());
-                    d.setTimestamp(ps, 3, c.evalTime());
-                    ps.setLong(4, c.nPairs());
-                    setDouble(ps, 5, c.exactAgreement());
-                    setDouble(ps, 6, c.withinOne());
-                    setDouble(ps, 7, c.usefulAgreement());
-                    setDouble(ps, 8, c.kappa());
-                    setDouble(ps, 9, c.meanBias());
-                    setDouble(ps, 10, c.minAgreement());
-                    ps.setBoolean(11, c.alert());
+                    ps.setString(3, c.judgeModel() == null ? "" : c.judgeModel());
+                    d.setTimestamp(ps, 4, c.evalTime());
+                    ps.setLong(5, c.nPairs());
+                    setDouble(ps, 6, c.exactAgreement());
+                    setDouble(ps, 7, c.withinOne());
+                    setDouble(ps, 8, c.usefulAgreement());
+                    setDouble(ps, 9, c.kappa());
+                    setDouble(ps, 10, c.meanBias());
+                    setDouble(ps, 11, c.minAgreement());
+                    ps.setBoolean(12, c.alert());
+                    setString(ps, 13, c.window());
+                    ps.setLong(14, c.windowPairs());
+                    setDouble(ps, 15, c.windowUsefulAgreement());
+                    setDouble(ps, 16, c.windowAgreementLow());
+                    setDouble(ps, 17, c.windowAgreementHigh());
+                    setDouble(ps, 18, c.windowKappa());
+                    ps.setBoolean(19, c.calibrated());
                 },
-                c -> c.rubric() + "|" + c.rubricVersion() + "|" + c.evalTime());
+                c -> c.rubric() + "|" + c.rubricVersion() + "|" + c.judgeModel() + "|" + c.evalTime());
+    }
+
+    /** Requests the review queue asks people to rate, with the probability they were picked with. */
+    public static TableSpec<ReviewQueueItem> reviewQueue() {
+        List<Column> cols = List.of(
+                new Column("request_id", TEXT), new Column("ts", TS), new Column("stratum", TEXT),
+                new Column("rubric", TEXT), new Column("rubric_version", BIG), new Column("judge_model", TEXT),
+                new Column("judge_score", BIG), new Column("probability", DBL), new Column("reason", TEXT));
+        return new TableSpec<>("review_queue", cols, List.of("request_id"), (ps, q, d) -> {
+            ps.setString(1, q.requestId());
+            d.setTimestamp(ps, 2, q.ts());
+            ps.setString(3, q.stratum());
+            setString(ps, 4, q.rubric());
+            ps.setLong(5, q.rubricVersion());
+            setString(ps, 6, q.judgeModel());
+            ps.setLong(7, q.judgeScore());
+            ps.setDouble(8, q.probability());
+            ps.setString(9, q.reason());
+        }, ReviewQueueItem::requestId);
     }
 
     /** The key of a dead letter: the same bad record replayed lands on the same row. */
@@ -196,6 +231,7 @@ public final class TableSchemas {
         all.add(deadLetters());
         all.add(judgeScores());
         all.add(judgeCalibration());
+        all.add(reviewQueue());
         return all;
     }
 

@@ -82,6 +82,20 @@ public final class QuantileSketches {
         return out;
     }
 
+    /** The merge of two serialized sketches, serialized (either may be null). */
+    public static byte[] merge(byte[] a, byte[] b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        try {
+            DDSketch s = DDSketch.decode(ByteArrayInput.wrap(a), SparseStore::new);
+            s.decodeAndMergeWith(ByteArrayInput.wrap(b));
+            return encode(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt sketch in state", e);
+        }
+    }
+
     public static void mergeInto(DDSketch target, byte[] bytes) {
         if (bytes == null) {
             return;
