@@ -35,6 +35,8 @@ public final class JobConfig implements Serializable {
     public final SloCatalog slo;
     public final Output output;
     public final State state;
+    /** Alert transitions to Alertmanager ({@code alertmanager:}), or null. */
+    public final io.llmslo.sink.AlertmanagerSettings alertmanager;
     /** " (line l, column c)" of the keys {@link #checkFiles()} reports on. */
     private final HashMap<String, String> where = new HashMap<>();
 
@@ -128,7 +130,8 @@ public final class JobConfig implements Serializable {
     private JobConfig(String file, ConfigNode root) {
         this.file = file;
         root.allowOnly("name", "parallelism", "sources", "event_time", "join", "sampling", "judge",
-                "cohorts", "slo", "output", "state");
+                "cohorts", "slo", "output", "state",
+                "alertmanager");
         this.name = root.string("name", fileStem(file), NAME, "a name of letters, digits, _ . - (at most 100)");
         this.parallelism = root.integer("parallelism", 2, 1, 1024);
         this.sources = sources(root.get("sources"));
@@ -142,6 +145,7 @@ public final class JobConfig implements Serializable {
         this.slo = SloCatalog.fromConfig(root.get("slo"));
         this.output = output(root.get("output"));
         this.state = state(root.get("state"));
+        this.alertmanager = io.llmslo.sink.AlertmanagerSettings.fromConfig(root.get("alertmanager"));
         for (String key : List.of("sources.responses", "sources.feedback", "sources.ratings", "output.jdbc_url")) {
             String[] part = key.split("\\.");
             where.put(key, root.get(part[0]).get(part[1]).where());

@@ -40,6 +40,9 @@ public class SloEvaluatorFunction
 
     public static final OutputTag<AlertEvent> ALERTS =
             new OutputTag<>("slo-alerts", TypeInformation.of(AlertEvent.class));
+    /** The same transitions with their evaluation's status row, for Alertmanager annotations. */
+    public static final OutputTag<AlertNotice> ALERT_NOTICES =
+            new OutputTag<>("slo-alert-notices", TypeInformation.of(AlertNotice.class));
 
     private final SloCatalog catalog;
     private final long interval;
@@ -209,6 +212,7 @@ public class SloEvaluatorFunction
         out.collect(result.status());
         for (AlertEvent a : result.transitions()) {
             ctx.output(ALERTS, a);
+            ctx.output(ALERT_NOTICES, new AlertNotice(a, result.status()));
         }
         if (open.isBlank()) {
             firing.clear();
