@@ -65,11 +65,15 @@ public final class LlmSloJob {
         JudgeBranch.Calibrated calibrated = null;
         if (judge != null) {
             judged = judge.judge(joined.getSideOutput(RequestJoiner.UNIQUE_RESPONSES));
-            allObservations = joined.union(judged
-                    .flatMap(new JudgeObservationFunction(observations))
-                    .name("judge-observations")
-                    .uid("judge-observations"));
             calibrated = judge.calibrate(judged, joined.getSideOutput(RequestJoiner.JOINED_RATINGS));
+            // judge scores, and the judged-and-rated pairs that correct them (at the rating's time)
+            allObservations = joined.union(
+                    judged.flatMap(new JudgeObservationFunction(observations))
+                            .name("judge-observations")
+                            .uid("judge-observations"),
+                    calibrated.pairs().flatMap(new JudgePairObservationFunction(observations))
+                            .name("judge-pair-observations")
+                            .uid("judge-pair-observations"));
         }
 
         long interval = cfg.output.historyInterval().toMillis();
@@ -90,7 +94,8 @@ public final class LlmSloJob {
                 .uid("cohort-fan-out")
                 .keyBy(CohortObservation::key)
                 .connect(progress)
-                .process(new SloEvaluatorFunction(cfg.slo, cfg.output.historyInterval()))
+                .process(new SloEvaluatorFunction(cfg.slo, cfg.output.historyInterval(),
+                        judge == null ? null : judge.correction()))
                 .name("slo-evaluator")
                 .uid("slo-evaluator");
         DataStream<AlertEvent> alerts = statuses.getSideOutput(SloEvaluatorFunction.ALERTS);
