@@ -67,26 +67,32 @@ public final class JudgeCorrection implements Serializable {
         return judgePass ? weight : -weight;
     }
 
-    static boolean isPair(CohortObservation o) {
-        return !Double.isNaN(o.value());
+    /** A pair observation: of this SLO, with a value (judged observations have none). */
+    static boolean isPair(String slo, double value) {
+        return SloCatalog.JUDGE_HIGH.equals(slo) && !Double.isNaN(value);
     }
 
-    /** Adds a pair to its minute and hour buckets; it counts nowhere else (not in n, good or C(x)). */
-    void addPair(CohortObservation o, SeriesState s) throws Exception {
-        boolean judgePass = o.value() > 0;
-        double w = Math.abs(o.value());
-        for (BucketStore store : new BucketStore[] {s.minutes(), s.hours()}) {
-            long end = TimeBuckets.endOf(o.t(), store == s.minutes() ? TimeBuckets.MINUTE : TimeBuckets.HOUR);
-            Bucket b = store.get(end);
-            if (b == null) {
-                b = new Bucket();
-            }
-            if (b.pairs == null) {
-                b.pairs = new PpiMoments();
-            }
-            b.pairs.addPair(o.good(), judgePass, w);
-            store.put(end, b);
+    /** The sums of one pair observation. */
+    static PpiMoments pairOf(boolean humanUseful, double value) {
+        return new PpiMoments().addPair(humanUseful, value > 0, Math.abs(value));
+    }
+
+    /** Adds pairs to their minute and hour buckets; they count nowhere else (not in n, good or C(x)). */
+    void addPairs(long minuteEnd, PpiMoments pairs, SeriesState s) throws Exception {
+        addTo(s.minutes(), minuteEnd, pairs);
+        addTo(s.hours(), TimeBuckets.endOf(minuteEnd, TimeBuckets.HOUR), pairs);
+    }
+
+    private static void addTo(BucketStore store, long end, PpiMoments pairs) throws Exception {
+        Bucket b = store.get(end);
+        if (b == null) {
+            b = new Bucket();
         }
+        if (b.pairs == null) {
+            b.pairs = new PpiMoments();
+        }
+        b.pairs.addPairs(pairs);
+        store.put(end, b);
     }
 
     /**
