@@ -175,6 +175,27 @@ class JudgeCorrectionTest {
         assertThat(j.corrected()).isCloseTo(0.96, within(0.06));
     }
 
+    /** Local-global aggregation keeps pairs apart: they travel as sums, never as judged counts. */
+    @Test
+    void partialBucketsCarryPairSumsNotCounts() {
+        PartialBuckets p = new PartialBuckets(new CohortKeys(List.of(List.of("surface"))), java.util.Set.of(), 1000);
+        java.util.Map<String, String> dims = java.util.Map.of("surface", "chat");
+        p.add(Observation.ratio(def.name(), T0 + 1, dims, true));
+        p.add(new Observation(def.name(), T0 + 2, dims, true, JudgeCorrection.pairValue(false, 4.0)));
+        p.add(new Observation(def.name(), T0 + 3, dims, false, JudgeCorrection.pairValue(true, 1.0)));
+        List<PartialBucket> out = new ArrayList<>();
+        p.flushAll(out::add);
+        assertThat(out).hasSize(2); // cohorts * and surface=chat
+        assertThat(out).allSatisfy(b -> {
+            assertThat(b.n()).isEqualTo(1);
+            assertThat(b.good()).isEqualTo(1);
+            assertThat(b.pairs().pairs).isEqualTo(2);
+            assertThat(b.pairs().sw).isEqualTo(5.0);
+            assertThat(b.pairs().swY).isEqualTo(4.0); // the useful one weighs 4
+            assertThat(b.pairs().swH).isEqualTo(1.0); // the judge passed the other one
+        });
+    }
+
     @Test
     void otherSlosIgnoreTheCorrection() {
         SloDefinition acceptance = SloCatalog.defaults().get(SloCatalog.ACCEPTANCE);
