@@ -104,13 +104,18 @@ public final class JobRunner {
     public static JobExecutionResult run(JobConfig cfg) throws Exception {
         cfg.checkFiles();
         createTables(cfg);
+        return graph(cfg).execute("llm-slo " + cfg.name);
+    }
+
+    /** The job's environment with its whole graph built, not yet executed (run, plan). */
+    public static StreamExecutionEnvironment graph(JobConfig cfg) {
         StreamExecutionEnvironment env = environment(cfg);
         DataStream<Envelope> events = EventSources.create(env, cfg);
         LlmSloJob.Outputs outputs = LlmSloJob.build(cfg, events, jdbcSinks(cfg), JudgeBranch.forJob(cfg,
                 new JdbcUpsertSink<>(jdbcSettings(cfg), TableSchemas.judgeCalibration()),
                 new JdbcUpsertSink<>(jdbcSettings(cfg), TableSchemas.reviewQueue())));
         addAlertTopic(cfg, outputs);
-        return env.execute("llm-slo " + cfg.name);
+        return env;
     }
 
     /**
