@@ -1,5 +1,6 @@
 package io.llmslo.slo;
 
+import io.llmslo.event.RecordGuard;
 import io.llmslo.slo.alert.AlertState;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +40,9 @@ public class SloEvaluatorFunction
 
     public static final OutputTag<AlertEvent> ALERTS =
             new OutputTag<>("slo-alerts", TypeInformation.of(AlertEvent.class));
+    /** The same transitions with their evaluation's status row, for Alertmanager annotations. */
+    public static final OutputTag<AlertNotice> ALERT_NOTICES =
+            new OutputTag<>("slo-alert-notices", TypeInformation.of(AlertNotice.class));
 
     private final SloCatalog catalog;
     private final long interval;
@@ -98,6 +102,11 @@ public class SloEvaluatorFunction
 
     @Override
     public void processElement(PartialBucket b, ReadOnlyContext ctx, Collector<SloStatus> out) throws Exception {
+        RecordGuard.run("slo-evaluator", "observations", b.minuteEnd(), b::toString,
+                d -> ctx.output(RecordGuard.DEAD_LETTERS, d), () -> add(b, ctx));
+    }
+
+    private void add(PartialBucket b, ReadOnlyContext ctx) throws Exception {
         SloEngine engine = engines.get(b.slo());
         if (engine == null) {
             return;
@@ -163,6 +172,11 @@ public class SloEvaluatorFunction
 
     @Override
     public void onTimer(long at, OnTimerContext ctx, Collector<SloStatus> out) throws Exception {
+        RecordGuard.run("slo-evaluator", "observations", at, () -> "{\"series\":\"" + ctx.getCurrentKey() + "\"}",
+                d -> ctx.output(RecordGuard.DEAD_LETTERS, d), () -> fire(at, ctx, out));
+    }
+
+    private void fire(long at, OnTimerContext ctx, Collector<SloStatus> out) throws Exception {
         Long cleanup = cleanupAt.value();
         if (cleanup != null && cleanup == at) {
             clearAll();
@@ -198,6 +212,7 @@ public class SloEvaluatorFunction
         out.collect(result.status());
         for (AlertEvent a : result.transitions()) {
             ctx.output(ALERTS, a);
+            ctx.output(ALERT_NOTICES, new AlertNotice(a, result.status()));
         }
         if (open.isBlank()) {
             firing.clear();
