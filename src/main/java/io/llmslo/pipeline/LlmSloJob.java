@@ -5,6 +5,9 @@ import io.llmslo.event.DeadLetter;
 import io.llmslo.event.Envelope;
 import io.llmslo.join.RequestJoiner;
 import io.llmslo.judge.JudgeResult;
+import io.llmslo.metrics.DeadLetterMetricsFunction;
+import io.llmslo.metrics.JobHealthFunction;
+import io.llmslo.metrics.JudgeMetricsFunction;
 import io.llmslo.slo.AlertEvent;
 import io.llmslo.slo.CohortKeys;
 import io.llmslo.slo.LocalAggregationOperator;
@@ -46,6 +49,9 @@ public final class LlmSloJob {
         ObservationFactory observations = new ObservationFactory(cfg.slo);
 
         SingleOutputStreamOperator<Envelope> valid = events
+                .process(new JobHealthFunction()) // events_in, events_per_second, watermark_lag_ms
+                .name("job-health")
+                .uid("job-health")
                 .process(new DeadLetterSplitter())
                 .name("dead-letter-split")
                 .uid("dead-letter-split");
@@ -58,13 +64,19 @@ public final class LlmSloJob {
                 .uid("request-joiner");
 
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(RequestJoiner.DEAD_LETTERS)
-                .union(joined.getSideOutput(RequestJoiner.DEAD_LETTERS));
+                .union(joined.getSideOutput(RequestJoiner.DEAD_LETTERS))
+                .map(new DeadLetterMetricsFunction()) // dead_letters_<reason> counters
+                .name("dead-letter-metrics")
+                .uid("dead-letter-metrics");
 
         DataStream<Observation> allObservations = joined;
         DataStream<JudgeResult> judged = null;
         JudgeBranch.Calibrated calibrated = null;
         if (judge != null) {
-            judged = judge.judge(joined.getSideOutput(RequestJoiner.UNIQUE_RESPONSES));
+            judged = judge.judge(joined.getSideOutput(RequestJoiner.UNIQUE_RESPONSES))
+                    .map(new JudgeMetricsFunction()) // judge_results, judge_errors_<code>
+                    .name("judge-metrics")
+                    .uid("judge-metrics");
             allObservations = joined.union(judged
                     .flatMap(new JudgeObservationFunction(observations))
                     .name("judge-observations")
