@@ -82,6 +82,7 @@ CREATE TABLE IF NOT EXISTS dead_letters (
   event_time TIMESTAMP,
   reason TEXT,
   payload TEXT,
+  count BIGINT,
   PRIMARY KEY (source, payload_hash)
 );
 

@@ -1,11 +1,13 @@
 package io.llmslo.config;
 
+import io.llmslo.event.EventTimeBounds;
 import io.llmslo.slo.SloCatalog;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,7 +58,12 @@ public final class JobConfig implements Serializable {
         }
     }
 
-    public record EventTime(Duration outOfOrderness, Duration allowedLateness, Duration idleness)
+    /**
+     * @param bounds plausible event times (earliest, latest, max_future), see EventTimeBounds
+     * @param maxJump files: a record this far ahead of its neighbours is {@code future}
+     */
+    public record EventTime(Duration outOfOrderness, Duration allowedLateness, Duration idleness,
+            EventTimeBounds bounds, Duration maxJump)
             implements Serializable {}
 
     public record Join(Duration acceptanceWindow, Duration maxRatingDelay) implements Serializable {}
@@ -272,10 +279,38 @@ public final class JobConfig implements Serializable {
     }
 
     private static EventTime eventTime(ConfigNode e) {
-        e.allowOnly("out_of_orderness", "allowed_lateness", "idleness");
+        e.allowOnly("out_of_orderness", "allowed_lateness", "idleness", "earliest", "latest",
+                "max_future", "max_jump");
+        Instant earliest = instant(e, "earliest", EventTimeBounds.DEFAULT_EARLIEST);
+        Instant latest = instant(e, "latest", EventTimeBounds.DEFAULT_LATEST);
+        if (!latest.isAfter(earliest)) {
+            throw e.error("latest", "an instant after event_time.earliest (" + earliest + ")");
+        }
+        EventTimeBounds bounds = new EventTimeBounds(earliest.toEpochMilli(), latest.toEpochMilli(),
+                e.duration("max_future", EventTimeBounds.DEFAULT_MAX_FUTURE, Duration.ZERO, Duration.ofDays(366))
+                        .toMillis());
         return new EventTime(e.duration("out_of_orderness", Duration.ofMinutes(2), Duration.ZERO, Duration.ofDays(1)),
                 e.duration("allowed_lateness", Duration.ZERO, Duration.ZERO, Duration.ofDays(7)),
-                e.duration("idleness", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofDays(1)));
+                e.duration("idleness", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofDays(1)), bounds,
+                e.duration("max_jump", Duration.ofDays(1), Duration.ofMinutes(1), Duration.ofDays(366)));
+    }
+
+    /** An ISO-8601 instant between the years 1970 and 9999. */
+    private static Instant instant(ConfigNode n, String key, Instant def) {
+        String text = n.string(key, null);
+        if (text == null) {
+            return def;
+        }
+        Instant i;
+        try {
+            i = Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException ex) {
+            throw n.error(key, "an ISO-8601 instant, e.g. 2000-01-01T00:00:00Z");
+        }
+        if (i.isBefore(Instant.EPOCH) || i.isAfter(Instant.parse("9999-12-31T23:59:59Z"))) {
+            throw n.error(key, "an ISO-8601 instant between 1970 and 9999, e.g. 2000-01-01T00:00:00Z");
+        }
+        return i;
     }
 
     private static Join join(ConfigNode j) {

@@ -3,6 +3,7 @@ package io.llmslo.pipeline;
 import io.llmslo.config.JobConfig;
 import io.llmslo.event.DeadLetter;
 import io.llmslo.event.Envelope;
+import io.llmslo.event.RecordGuard;
 import io.llmslo.join.RequestJoiner;
 import io.llmslo.judge.JudgeResult;
 import io.llmslo.metrics.DeadLetterMetricsFunction;
@@ -64,10 +65,7 @@ public final class LlmSloJob {
                 .uid("request-joiner");
 
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(RequestJoiner.DEAD_LETTERS)
-                .union(joined.getSideOutput(RequestJoiner.DEAD_LETTERS))
-                .map(new DeadLetterMetricsFunction()) // dead_letters_<reason> counters
-                .name("dead-letter-metrics")
-                .uid("dead-letter-metrics");
+                .union(joined.getSideOutput(RequestJoiner.DEAD_LETTERS));
 
         DataStream<Observation> allObservations = joined;
         DataStream<JudgeResult> judged = null;
@@ -77,10 +75,14 @@ public final class LlmSloJob {
                     .map(new JudgeMetricsFunction()) // judge_results, judge_errors_<code>
                     .name("judge-metrics")
                     .uid("judge-metrics");
-            allObservations = joined.union(judged
-                    .flatMap(new JudgeObservationFunction(observations))
+            SingleOutputStreamOperator<Observation> judgeObservations = judged
+                    .process(new GuardedFlatMap<>("judge-observations", "judge_scores",
+                            new JudgeObservationFunction(observations), JudgeResult::toString),
+                            TypeInformation.of(Observation.class))
                     .name("judge-observations")
-                    .uid("judge-observations"));
+                    .uid("judge-observations");
+            deadLetters = deadLetters.union(judgeObservations.getSideOutput(RecordGuard.DEAD_LETTERS));
+            allObservations = joined.union(judgeObservations);
             calibrated = judge.calibrate(judged, joined.getSideOutput(RequestJoiner.JOINED_RATINGS));
         }
 
@@ -105,16 +107,27 @@ public final class LlmSloJob {
         if (calibrated != null) {
             alerts = alerts.union(calibrated.alerts()); // the calibration alert names the judge model
         }
+        // every operator's per-record failures (RecordGuard), counted per distinct bad record
+        DataStream<DeadLetter> counted = deadLetters
+                .union(partials.getSideOutput(RecordGuard.DEAD_LETTERS),
+                        statuses.getSideOutput(RecordGuard.DEAD_LETTERS))
+                .map(new DeadLetterMetricsFunction()) // dead_letters_<reason> counters, every record
+                .name("dead-letter-metrics")
+                .uid("dead-letter-metrics")
+                .keyBy(DeadLetterCounter::keyOf)
+                .process(new DeadLetterCounter())
+                .name("dead-letter-counter")
+                .uid("dead-letter-counter");
 
         int sinkParallelism = cfg.output.sqlite() ? 1 : cfg.parallelism;
         sink(statuses, sinks.status(), "slo-status-sink", sinkParallelism);
         sink(statuses, sinks.history(), "slo-history-sink", sinkParallelism);
         sink(alerts, sinks.alerts(), "slo-alerts-sink", sinkParallelism);
-        sink(deadLetters, sinks.deadLetters(), "dead-letters-sink", sinkParallelism);
+        sink(counted, sinks.deadLetters(), "dead-letters-sink", sinkParallelism);
         if (judged != null) {
             sink(judged, sinks.judgeScores(), "judge-scores-sink", sinkParallelism);
         }
-        return new Outputs(statuses, alerts, deadLetters, judged);
+        return new Outputs(statuses, alerts, counted, judged);
     }
 
     private static <T> void sink(DataStream<T> stream, Sink<T> sink, String name, int parallelism) {

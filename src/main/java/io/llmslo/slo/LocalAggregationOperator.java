@@ -1,5 +1,6 @@
 package io.llmslo.slo;
 
+import io.llmslo.event.RecordGuard;
 import java.util.Set;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -62,9 +63,12 @@ public class LocalAggregationOperator extends AbstractStreamOperator<PartialBuck
             reportedEnd = end;
             output.collect(PROGRESS, new StreamRecord<>(end));
         }
-        if (partials.add(o)) {
-            partials.flushAll(this::emit);
-        }
+        RecordGuard.run("cohort-partials", "observations", o.t(), o::toString,
+                d -> output.collect(RecordGuard.DEAD_LETTERS, new StreamRecord<>(d)), () -> {
+                    if (partials.add(o)) {
+                        partials.flushAll(this::emit);
+                    }
+                });
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.llmslo.slo;
 
+import io.llmslo.event.RecordGuard;
 import io.llmslo.slo.alert.AlertState;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,6 +105,11 @@ public class SloEvaluatorFunction
 
     @Override
     public void processElement(PartialBucket b, ReadOnlyContext ctx, Collector<SloStatus> out) throws Exception {
+        RecordGuard.run("slo-evaluator", "observations", b.minuteEnd(), b::toString,
+                d -> ctx.output(RecordGuard.DEAD_LETTERS, d), () -> add(b, ctx));
+    }
+
+    private void add(PartialBucket b, ReadOnlyContext ctx) throws Exception {
         SloEngine engine = engines.get(b.slo());
         if (engine == null) {
             return;
@@ -169,6 +175,11 @@ public class SloEvaluatorFunction
 
     @Override
     public void onTimer(long at, OnTimerContext ctx, Collector<SloStatus> out) throws Exception {
+        RecordGuard.run("slo-evaluator", "observations", at, () -> "{\"series\":\"" + ctx.getCurrentKey() + "\"}",
+                d -> ctx.output(RecordGuard.DEAD_LETTERS, d), () -> fire(at, ctx, out));
+    }
+
+    private void fire(long at, OnTimerContext ctx, Collector<SloStatus> out) throws Exception {
         Long cleanup = cleanupAt.value();
         if (cleanup != null && cleanup == at) {
             clearAll();
