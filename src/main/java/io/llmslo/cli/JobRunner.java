@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -102,13 +103,23 @@ public final class JobRunner {
     }
 
     public static JobExecutionResult run(JobConfig cfg) throws Exception {
+        return start(cfg).getJobExecutionResult().get();
+    }
+
+    /** Submits the job without waiting for it (progress: {@link JobClient#getAccumulators()}). */
+    public static JobClient start(JobConfig cfg) throws Exception {
+        StreamExecutionEnvironment env = prepare(cfg);
+        return env.executeAsync("llm-slo " + cfg.name);
+    }
+
+    private static StreamExecutionEnvironment prepare(JobConfig cfg) throws Exception {
         createTables(cfg);
         StreamExecutionEnvironment env = environment(cfg);
         DataStream<Envelope> events = EventSources.create(env, cfg);
         LlmSloJob.Outputs outputs = LlmSloJob.build(cfg, events, jdbcSinks(cfg), JudgeBranch.forJob(cfg,
                 new JdbcUpsertSink<>(jdbcSettings(cfg), TableSchemas.judgeCalibration())));
         addAlertTopic(cfg, outputs);
-        return env.execute("llm-slo " + cfg.name);
+        return env;
     }
 
     /**
