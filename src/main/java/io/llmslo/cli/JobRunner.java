@@ -119,6 +119,11 @@ public final class JobRunner {
     private static StreamExecutionEnvironment prepare(JobConfig cfg) throws Exception {
         cfg.checkFiles();
         createTables(cfg);
+        return graph(cfg).execute("llm-slo " + cfg.name);
+    }
+
+    /** The job's environment with its whole graph built, not yet executed (run, plan). */
+    public static StreamExecutionEnvironment graph(JobConfig cfg) {
         StreamExecutionEnvironment env = environment(cfg);
         DataStream<Envelope> events = EventSources.create(env, cfg);
         LlmSloJob.Outputs outputs = LlmSloJob.build(cfg, events, jdbcSinks(cfg), JudgeBranch.forJob(cfg,

@@ -135,7 +135,7 @@ public final class SloEngine implements Serializable {
                 ? (end, b) -> new long[] {b.n, b.good}
                 : (end, b) -> tail.judgeMinute(end, b, s.hours(), s.tail());
         Bucket current = counts.record(now, s, counter);
-        RunningCounts.View c = new RunningCounts.View(now, current, s.runningCounts(), s.progress());
+        RunningCounts.View c = counts.view(now, current, s, counter);
         WindowCounts slo = c.window(windowMs);
         long trendEnd = TimeBuckets.floorTo(now - Retention.DAY7, TimeBuckets.HOUR);
         WindowCounts trend = c.between(trendEnd - windowMs, trendEnd);
