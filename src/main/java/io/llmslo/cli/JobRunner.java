@@ -119,7 +119,7 @@ public final class JobRunner {
     private static StreamExecutionEnvironment prepare(JobConfig cfg) throws Exception {
         cfg.checkFiles();
         createTables(cfg);
-        return graph(cfg).execute("llm-slo " + cfg.name);
+        return graph(cfg);
     }
 
     /** The job's environment with its whole graph built, not yet executed (run, plan). */
