@@ -19,7 +19,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.JobManagerOptions;
@@ -58,6 +60,12 @@ public final class JobRunner {
                     cfg.state.exactlyOnce() ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
             // with RocksDB and a big window, keep the job mostly processing, not checkpointing
             conf.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, cfg.state.checkpointInterval().dividedBy(2));
+        }
+        if (cfg.prometheusPort != null) {
+            // local runs only: a cluster takes reporters from its own config (see docker-compose.yml)
+            conf.set(ConfigOptions.key("metrics.reporter.prom.factory.class").stringType().noDefaultValue(),
+                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            conf.set(ConfigOptions.key("metrics.reporter.prom.port").stringType().noDefaultValue(), cfg.prometheusPort);
         }
         // every stream and state type is a POJO/record: a silent Kryo fallback is a bug
         conf.set(PipelineOptions.GENERIC_TYPES, false);
@@ -126,8 +134,23 @@ public final class JobRunner {
     }
 
     public static JobExecutionResult run(JobConfig cfg) throws Exception {
+        return start(cfg).getJobExecutionResult().get();
+    }
+
+    /** Submits the job without waiting for it (progress: {@link JobClient#getAccumulators()}). */
+    public static JobClient start(JobConfig cfg) throws Exception {
+        StreamExecutionEnvironment env = prepare(cfg);
+        return env.executeAsync("llm-slo " + cfg.name);
+    }
+
+    private static StreamExecutionEnvironment prepare(JobConfig cfg) throws Exception {
         cfg.checkFiles();
         createTables(cfg);
+        return graph(cfg);
+    }
+
+    /** The job's environment with its whole graph built, not yet executed (run, plan). */
+    public static StreamExecutionEnvironment graph(JobConfig cfg) {
         StreamExecutionEnvironment env = environment(cfg);
         DataStream<Envelope> events = EventSources.create(env, cfg);
         LlmSloJob.Outputs outputs = LlmSloJob.build(cfg, events, jdbcSinks(cfg), JudgeBranch.forJob(cfg,
@@ -135,7 +158,7 @@ public final class JobRunner {
                 new JdbcUpsertSink<>(jdbcSettings(cfg), TableSchemas.reviewQueue())));
         addAlertTopic(cfg, outputs);
         addAlertmanager(cfg, outputs);
-        return env.execute("llm-slo " + cfg.name);
+        return env;
     }
 
     /**
