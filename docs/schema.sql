@@ -82,6 +82,7 @@ CREATE TABLE IF NOT EXISTS dead_letters (
   event_time TIMESTAMP,
   reason TEXT,
   payload TEXT,
+  count BIGINT,
   PRIMARY KEY (source, payload_hash)
 );
 
@@ -103,6 +104,7 @@ CREATE TABLE IF NOT EXISTS judge_scores (
 CREATE TABLE IF NOT EXISTS judge_calibration (
   rubric TEXT NOT NULL,
   rubric_version BIGINT NOT NULL,
+  judge_model TEXT NOT NULL,
   eval_time TIMESTAMP NOT NULL,
   n_pairs BIGINT,
   exact_agreement DOUBLE PRECISION,
@@ -112,5 +114,25 @@ CREATE TABLE IF NOT EXISTS judge_calibration (
   mean_bias DOUBLE PRECISION,
   min_agreement DOUBLE PRECISION,
   alert BOOLEAN,
-  PRIMARY KEY (rubric, rubric_version, eval_time)
+  window_length TEXT,
+  window_pairs BIGINT,
+  window_useful_agreement DOUBLE PRECISION,
+  window_agreement_low DOUBLE PRECISION,
+  window_agreement_high DOUBLE PRECISION,
+  window_kappa DOUBLE PRECISION,
+  calibrated BOOLEAN,
+  PRIMARY KEY (rubric, rubric_version, judge_model, eval_time)
+);
+
+CREATE TABLE IF NOT EXISTS review_queue (
+  request_id TEXT NOT NULL,
+  ts TIMESTAMP,
+  stratum TEXT,
+  rubric TEXT,
+  rubric_version BIGINT,
+  judge_model TEXT,
+  judge_score BIGINT,
+  probability DOUBLE PRECISION,
+  reason TEXT,
+  PRIMARY KEY (request_id)
 );

@@ -6,10 +6,13 @@ import io.llmslo.event.Envelope;
 import io.llmslo.pipeline.JudgeBranch;
 import io.llmslo.pipeline.LlmSloJob;
 import io.llmslo.sink.AlertKafkaSink;
+import io.llmslo.sink.AlertmanagerSink;
 import io.llmslo.sink.JdbcSettings;
 import io.llmslo.sink.JdbcUpsertSink;
 import io.llmslo.sink.TableSchemas;
 import io.llmslo.sink.TableSpec;
+import io.llmslo.slo.SloEvaluatorFunction;
+import io.llmslo.slo.SloStatus;
 import io.llmslo.source.EventSources;
 import io.llmslo.source.KafkaClientProperties;
 import java.nio.file.Path;
@@ -23,6 +26,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** Builds the execution environment a job file asks for, wires sources and sinks, and runs. */
@@ -102,13 +106,34 @@ public final class JobRunner {
     }
 
     public static JobExecutionResult run(JobConfig cfg) throws Exception {
+        cfg.checkFiles();
         createTables(cfg);
         StreamExecutionEnvironment env = environment(cfg);
         DataStream<Envelope> events = EventSources.create(env, cfg);
         LlmSloJob.Outputs outputs = LlmSloJob.build(cfg, events, jdbcSinks(cfg), JudgeBranch.forJob(cfg,
-                new JdbcUpsertSink<>(jdbcSettings(cfg), TableSchemas.judgeCalibration())));
+                new JdbcUpsertSink<>(jdbcSettings(cfg), TableSchemas.judgeCalibration()),
+                new JdbcUpsertSink<>(jdbcSettings(cfg), TableSchemas.reviewQueue())));
         addAlertTopic(cfg, outputs);
+        addAlertmanager(cfg, outputs);
         return env.execute("llm-slo " + cfg.name);
+    }
+
+    /**
+     * Alert transitions to the Alertmanagers of the job file's {@code alertmanager:} section, from
+     * one writer (parallelism 1: alerts are rare and one writer owns their open/resolve order).
+     */
+    public static void addAlertmanager(JobConfig cfg, LlmSloJob.Outputs outputs) {
+        if (cfg.alertmanager == null) {
+            return;
+        }
+        if (!(outputs.statuses() instanceof SingleOutputStreamOperator<SloStatus> evaluator)) {
+            throw new IllegalStateException("the status stream is not the evaluator's output");
+        }
+        evaluator.getSideOutput(SloEvaluatorFunction.ALERT_NOTICES)
+                .sinkTo(new AlertmanagerSink(cfg.alertmanager, cfg.name))
+                .name("slo-alerts-alertmanager")
+                .uid("slo-alerts-alertmanager")
+                .setParallelism(1);
     }
 
     /**

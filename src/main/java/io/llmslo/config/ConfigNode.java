@@ -13,21 +13,33 @@ import java.util.regex.Pattern;
 
 /**
  * A cursor over a parsed YAML/JSON document that knows its file and key path, so every typed
- * read can fail with "file: key 'a.b.c' expected X, got Y".
+ * read can fail with "file: key 'a.b.c' expected X, got Y (line 4, column 3)". Documents come
+ * from {@link YamlDocument#parse}, which also records where each key was written. Job files,
+ * scenarios and rubrics are all read through this class.
  */
 public final class ConfigNode {
 
     private static final Pattern DURATION =
             Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|min|h|d|w)");
 
+    /** Longest duration any key accepts unless it says otherwise: nothing here spans more. */
+    public static final Duration MAX_DURATION = Duration.ofDays(400);
+
     private final String file;
     private final String path;
     private final JsonNode node;
+    /** path -> {line, column} of where the key (or list item) is written; shared by the whole document. */
+    private final Map<String, int[]> positions;
 
     public ConfigNode(String file, String path, JsonNode node) {
+        this(file, path, node, Map.of());
+    }
+
+    ConfigNode(String file, String path, JsonNode node, Map<String, int[]> positions) {
         this.file = file;
         this.path = path;
         this.node = node == null ? MissingNode.getInstance() : node;
+        this.positions = positions;
     }
 
     public String file() {
@@ -48,27 +60,96 @@ public final class ConfigNode {
 
     public ConfigNode get(String key) {
         JsonNode child = node.isObject() ? node.get(key) : null;
-        return new ConfigNode(file, path.isEmpty() ? key : path + "." + key, child);
+        return new ConfigNode(file, path.isEmpty() ? key : path + "." + key, child, positions);
+    }
+
+    /** The raw value, for readers that need more than the typed accessors (e.g. text vs number). */
+    public JsonNode raw() {
+        return node;
     }
 
     public ConfigException error(String expected) {
-        return ConfigException.at(file, path, expected, present() ? node.toString() : null);
+        return ConfigException.at(file, path, expected, present() ? describe(node) : null, where());
+    }
+
+    /** An error about this key in free words: {@code file: key 'a.b' <message> (line l, column c)}. */
+    public ConfigException fail(String message) {
+        return new ConfigException(file + ": key '" + path + "' " + message + where());
+    }
+
+    /**
+     * " (line l, column c)" of this key, or of the closest enclosing key written in the file (a
+     * missing key is reported where its map is); "" when the document has no positions.
+     */
+    public String where() {
+        for (String p = path; ; p = parent(p)) {
+            int[] at = positions.get(p);
+            if (at != null && at[0] > 0) {
+                return " (line " + at[0] + ", column " + at[1] + ")";
+            }
+            if (p.isEmpty()) {
+                return "";
+            }
+        }
+    }
+
+    private static String parent(String p) {
+        int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+        return cut < 0 ? "" : p.substring(0, cut);
+    }
+
+    /** How a value is shown after "got": text as written (capped), containers by kind. */
+    static String describe(JsonNode v) {
+        if (v.isObject()) {
+            return "a map";
+        }
+        if (v.isArray()) {
+            return v.isEmpty() ? "an empty list" : "a list";
+        }
+        return v.asText();
     }
 
     public ConfigException error(String key, String expected) {
         return get(key).error(expected);
     }
 
+    /** Longest text any key takes (a path, a URL, a JAAS line). */
+    public static final int MAX_TEXT = 4096;
+
+    /** A scalar as text: numbers and booleans are read as written; no control characters but tab and newline. */
     public String asText() {
         if (!present() || !node.isValueNode()) {
             throw error("a string");
         }
-        return node.asText();
+        String text = node.asText();
+        if (text.length() > MAX_TEXT) {
+            throw error("at most " + MAX_TEXT + " characters");
+        }
+        if (text.chars().anyMatch(ch -> Character.isISOControl(ch) && ch != '\t' && ch != '\n' && ch != '\r')) {
+            throw error("text without control characters");
+        }
+        return text;
     }
 
+    /** An optional non-blank string (an empty value is a mistake, not "use the default"). */
     public String string(String key, String def) {
         ConfigNode c = get(key);
-        return c.present() ? c.asText() : def;
+        if (!c.present()) {
+            return def;
+        }
+        if (c.asText().isBlank()) {
+            throw c.error("a non-empty string");
+        }
+        return c.asText();
+    }
+
+    /** An optional string matching {@code pattern}; {@code expected} says what that means in words. */
+    public String string(String key, String def, String pattern, String expected) {
+        String v = string(key, def);
+        if (v != null && v != def && !v.matches(pattern)) {
+            throw get(key).error(expected);
+        }
+        return v;
     }
 
     public String requiredString(String key) {
@@ -117,18 +198,43 @@ public final class ConfigNode {
     }
 
     public Duration duration(String key, Duration def) {
+        return duration(key, def, Duration.ZERO, MAX_DURATION);
+    }
+
+    /** A duration within [min, max]: out of range is an error naming both bounds. */
+    public Duration duration(String key, Duration def, Duration min, Duration max) {
         ConfigNode c = get(key);
-        return c.present() ? c.asDuration() : def;
+        return c.present() ? c.asDuration(min, max) : def;
     }
 
     /** Durations are written "500ms", "30s", "10m", "6h", "8d", "1w" or ISO-8601 "PT10M". */
     public Duration asDuration() {
+        return asDuration(Duration.ZERO, MAX_DURATION);
+    }
+
+    public Duration asDuration(Duration min, Duration max) {
         String text = present() && node.isValueNode() ? node.asText().trim() : "";
         Duration d = parseDuration(text);
         if (d == null || d.isNegative()) {
             throw error("a duration like 30s, 10m, 6h or 8d");
         }
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw error("a duration between " + formatDuration(min) + " and " + formatDuration(max));
+        }
         return d;
+    }
+
+    /** The shortest exact spelling in the units durations are written in: 90s -> "90s", 7d -> "1w". */
+    public static String formatDuration(Duration d) {
+        long ms = d.toMillis();
+        long[] units = {7 * 86_400_000L, 86_400_000L, 3_600_000L, 60_000L, 1_000L};
+        String[] names = {"w", "d", "h", "m", "s"};
+        for (int i = 0; i < units.length; i++) {
+            if (ms != 0 && ms % units[i] == 0) {
+                return ms / units[i] + names[i];
+            }
+        }
+        return ms == 0 ? "0s" : ms + "ms";
     }
 
     static Duration parseDuration(String text) {
@@ -144,6 +250,9 @@ public final class ConfigNode {
             return null;
         }
         double v = Double.parseDouble(m.group(1));
+        if (v > 1e12) {
+            return null; // beyond any bound, and past what a long of milliseconds holds
+        }
         long unitMs =
                 switch (m.group(2)) {
                     case "ms" -> 1L;
@@ -172,7 +281,7 @@ public final class ConfigNode {
     }
 
     public ConfigNode at(int index) {
-        return new ConfigNode(file, path + "[" + index + "]", node.get(index));
+        return new ConfigNode(file, path + "[" + index + "]", node.get(index), positions);
     }
 
     public List<ConfigNode> list(String key) {
@@ -221,9 +330,9 @@ public final class ConfigNode {
         while (names.hasNext()) {
             String name = names.next();
             if (!allowed.contains(name)) {
-                throw new ConfigException(
-                        file + ": key '" + (path.isEmpty() ? name : path + "." + name)
-                                + "' is not known here; expected one of " + allowed);
+                ConfigNode key = get(name);
+                throw new ConfigException(file + ": key '" + key.path + "' is not known here; expected one of "
+                        + allowed + key.where());
             }
         }
     }

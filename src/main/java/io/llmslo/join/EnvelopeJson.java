@@ -18,6 +18,15 @@ final class EnvelopeJson {
 
     private EnvelopeJson() {}
 
+    /** A JSON string literal. */
+    static String quote(String s) {
+        try {
+            return MAPPER.writeValueAsString(s);
+        } catch (JsonProcessingException ex) {
+            return "\"\"";
+        }
+    }
+
     static String toJson(Envelope e) {
         Object event = e.response() != null ? e.response()
                 : e.feedback() != null ? e.feedback() : e.rating();

@@ -4,6 +4,7 @@ import io.llmslo.event.DeadLetter;
 import io.llmslo.event.Envelope;
 import io.llmslo.event.FeedbackEvent;
 import io.llmslo.event.RatingEvent;
+import io.llmslo.event.RecordGuard;
 import io.llmslo.event.ResponseEvent;
 import io.llmslo.slo.Observation;
 import io.llmslo.slo.ObservationFactory;
@@ -39,8 +40,7 @@ import org.apache.flink.util.OutputTag;
  */
 public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observation> {
 
-    public static final OutputTag<DeadLetter> DEAD_LETTERS =
-            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = RecordGuard.DEAD_LETTERS;
     public static final OutputTag<ResponseEvent> UNIQUE_RESPONSES =
             new OutputTag<>("unique-responses", TypeInformation.of(ResponseEvent.class));
     public static final OutputTag<RatingEvent> JOINED_RATINGS =
@@ -70,6 +70,11 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
 
     @Override
     public void processElement(Envelope e, Context ctx, Collector<Observation> out) throws Exception {
+        RecordGuard.run("request-joiner", e.kind().source(), e.ts(), () -> EnvelopeJson.toJson(e),
+                d -> ctx.output(DEAD_LETTERS, d), () -> join(e, ctx, out));
+    }
+
+    private void join(Envelope e, Context ctx, Collector<Observation> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
         if (watermark != Long.MIN_VALUE && e.ts() + allowedLateness < watermark) {
             ctx.output(DEAD_LETTERS, deadLetter(e, "late"));
@@ -168,6 +173,12 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Observation> out) throws Exception {
+        RecordGuard.run("request-joiner", "responses", timestamp,
+                () -> "{\"request_id\":" + EnvelopeJson.quote(ctx.getCurrentKey()) + "}",
+                d -> ctx.output(DEAD_LETTERS, d), () -> fire(timestamp, ctx, out));
+    }
+
+    private void fire(long timestamp, OnTimerContext ctx, Collector<Observation> out) throws Exception {
         RequestState st = request.value();
         if (st == null) {
             return;

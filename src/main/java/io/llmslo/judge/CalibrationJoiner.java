@@ -14,10 +14,11 @@ import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Pairs judge scores with human ratings of the same request, keyed by request id.
+ * Pairs judge scores (with the review queue's decision, {@link ReviewedScore}) with human ratings
+ * of the same request, keyed by request id.
  *
  * <ul>
- *   <li>A judge score (errors are ignored: they are not scores) is kept until
+ *   <li>A judge score is kept until
  *       {@code response ts + max_rating_delay} (event time): every rating in that span pairs with
  *       it, one pair per rating (several raters give several pairs).
  *   <li>A rating that finds no score is held for {@code ratingHold} of event time and then
@@ -30,15 +31,12 @@ import org.apache.flink.util.Collector;
  * </ul>
  * Each state write has a cleanup timer; when the request is done, state and timers are empty.
  */
-public final class CalibrationJoiner extends KeyedCoProcessFunction<String, JudgeResult, RatingEvent, CalibrationPair> {
-
-    /** What is kept of a judge result: enough to pair, not the whole record. */
-    public record JudgedScore(String rubric, int rubricVersion, int passThreshold, int score, long ts) {}
+public final class CalibrationJoiner extends KeyedCoProcessFunction<String, ReviewedScore, RatingEvent, CalibrationPair> {
 
     private final long maxRatingDelayMs;
     private final long ratingHoldMs;
 
-    private transient ValueState<JudgedScore> judged;
+    private transient ValueState<ReviewedScore> judged;
     private transient ListState<RatingEvent> pendingRatings;
 
     /** @param maxRatingDelay {@code join.max_rating_delay}; ratings are held 5 minutes for a late score */
@@ -54,17 +52,16 @@ public final class CalibrationJoiner extends KeyedCoProcessFunction<String, Judg
     @Override
     public void open(OpenContext ctx) {
         judged = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("judged-score", TypeInformation.of(JudgedScore.class)));
+                new ValueStateDescriptor<>("judged-score", TypeInformation.of(ReviewedScore.class)));
         pendingRatings = getRuntimeContext().getListState(
                 new ListStateDescriptor<>("pending-ratings", TypeInformation.of(RatingEvent.class)));
     }
 
     @Override
-    public void processElement1(JudgeResult j, Context ctx, Collector<CalibrationPair> out) throws Exception {
-        if (!j.ok() || judged.value() != null) {
-            return; // errors are not scores; a duplicate judgement keeps the first
+    public void processElement1(ReviewedScore s, Context ctx, Collector<CalibrationPair> out) throws Exception {
+        if (judged.value() != null) {
+            return; // a duplicate judgement keeps the first
         }
-        JudgedScore s = new JudgedScore(j.rubric(), j.rubricVersion(), j.passThreshold(), j.score(), j.ts());
         judged.update(s);
         // Cleanup: no rating is paired after max_rating_delay (DESIGN §1 state lifetime).
         ctx.timerService().registerEventTimeTimer(s.ts() + maxRatingDelayMs);
@@ -80,7 +77,7 @@ public final class CalibrationJoiner extends KeyedCoProcessFunction<String, Judg
 
     @Override
     public void processElement2(RatingEvent r, Context ctx, Collector<CalibrationPair> out) throws Exception {
-        JudgedScore s = judged.value();
+        ReviewedScore s = judged.value();
         if (s != null) {
             pair(s, r, out);
             return;
@@ -92,7 +89,7 @@ public final class CalibrationJoiner extends KeyedCoProcessFunction<String, Judg
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CalibrationPair> out) throws Exception {
-        JudgedScore s = judged.value();
+        ReviewedScore s = judged.value();
         if (s != null && s.ts() + maxRatingDelayMs <= timestamp) {
             judged.clear();
         }
@@ -113,14 +110,14 @@ public final class CalibrationJoiner extends KeyedCoProcessFunction<String, Judg
         }
     }
 
-    private static void pair(JudgedScore s, RatingEvent r, Collector<CalibrationPair> out) {
+    private static void pair(ReviewedScore s, RatingEvent r, Collector<CalibrationPair> out) {
         if (r.rubric() != null && !r.rubric().equals(s.rubric())) {
             return;
         }
         if (r.rubricVersion() != null && r.rubricVersion() != s.rubricVersion()) {
             return;
         }
-        out.collect(new CalibrationPair(r.requestId(), s.rubric(), s.rubricVersion(), s.passThreshold(), s.score(),
-                r.score(), r.useful(), r.raterId(), r.ts()));
+        out.collect(new CalibrationPair(r.requestId(), s.rubric(), s.rubricVersion(), s.passThreshold(),
+                s.judgeModel(), s.score(), r.score(), r.useful(), r.raterId(), r.ts(), s.ratingWeight(), s.dims()));
     }
 }

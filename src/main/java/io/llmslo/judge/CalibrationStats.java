@@ -18,6 +18,14 @@ public final class CalibrationStats {
     public long[] cells;
     /** Pairs where (judge >= pass_threshold) == human useful. */
     public long usefulAgree;
+    /**
+     * Σw, Σw² and Σw·[judge pass == human useful] with w = 1 / the pair's selection probability
+     * into the review queue: the agreement of the judged population, not of the (oversampled,
+     * judge-uncertain) rated sample.
+     */
+    public double sumW;
+    public double sumW2;
+    public double agreeW;
 
     public CalibrationStats() {}
 
@@ -40,12 +48,20 @@ public final class CalibrationStats {
 
     /** Adds one pair; scores outside the scale are ignored (returns false). */
     public boolean add(int judge, int human, boolean humanUseful, int passThreshold) {
-        if (judge < min || judge > max || human < min || human > max) {
+        return add(judge, human, humanUseful, passThreshold, 1.0);
+    }
+
+    /** Adds one pair of inverse-probability weight {@code w}. */
+    public boolean add(int judge, int human, boolean humanUseful, int passThreshold, double w) {
+        if (judge < min || judge > max || human < min || human > max || !(w > 0)) {
             return false;
         }
         cells[(judge - min) * k() + (human - min)]++;
+        sumW += w;
+        sumW2 += w * w;
         if ((judge >= passThreshold) == humanUseful) {
             usefulAgree++;
+            agreeW += w;
         }
         return true;
     }
@@ -58,6 +74,9 @@ public final class CalibrationStats {
             cells[i] += o.cells[i];
         }
         usefulAgree += o.usefulAgree;
+        sumW += o.sumW;
+        sumW2 += o.sumW2;
+        agreeW += o.agreeW;
         return this;
     }
 
@@ -108,6 +127,28 @@ public final class CalibrationStats {
     public double usefulAgreement() {
         long n = nPairs();
         return n == 0 ? Double.NaN : usefulAgree / (double) n;
+    }
+
+    /** Inverse-probability-weighted agreement on useful: Σw·agree / Σw. */
+    public double weightedUsefulAgreement() {
+        return sumW > 0 ? agreeW / sumW : Double.NaN;
+    }
+
+    /** Kish's effective number of pairs (Σw)² / Σw²: n for equal weights, fewer when they vary. */
+    public double effectivePairs() {
+        return sumW2 > 0 ? sumW * sumW / sumW2 : 0;
+    }
+
+    /**
+     * Wilson 95 % interval of the weighted agreement on useful, on the effective number of pairs;
+     * {@code null} without pairs.
+     */
+    public double[] usefulAgreementInterval() {
+        double n = effectivePairs();
+        if (n <= 0) {
+            return null;
+        }
+        return io.llmslo.slo.SloStatistics.wilson95(weightedUsefulAgreement(), n);
     }
 
     /** Mean of (judge − human): positive means the judge is more lenient than the raters. */

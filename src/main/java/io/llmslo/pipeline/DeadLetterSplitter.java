@@ -1,8 +1,7 @@
 package io.llmslo.pipeline;
 
-import io.llmslo.event.DeadLetter;
 import io.llmslo.event.Envelope;
-import io.llmslo.join.RequestJoiner;
+import io.llmslo.event.RecordGuard;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -10,12 +9,14 @@ import org.apache.flink.util.Collector;
 public class DeadLetterSplitter extends ProcessFunction<Envelope, Envelope> {
 
     @Override
-    public void processElement(Envelope e, Context ctx, Collector<Envelope> out) {
-        if (e.isDead()) {
-            DeadLetter d = e.deadLetter();
-            ctx.output(RequestJoiner.DEAD_LETTERS, d);
-        } else {
-            out.collect(e);
-        }
+    public void processElement(Envelope e, Context ctx, Collector<Envelope> out) throws Exception {
+        RecordGuard.run("dead-letter-split", e.kind() == null ? "unknown" : e.kind().source(), null,
+                () -> String.valueOf(e), d -> ctx.output(RecordGuard.DEAD_LETTERS, d), () -> {
+                    if (e.isDead()) {
+                        ctx.output(RecordGuard.DEAD_LETTERS, e.deadLetter());
+                    } else {
+                        out.collect(e);
+                    }
+                });
     }
 }

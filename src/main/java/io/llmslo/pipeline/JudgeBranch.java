@@ -10,10 +10,15 @@ import io.llmslo.judge.CalibrationRow;
 import io.llmslo.judge.JudgeClients;
 import io.llmslo.judge.JudgeFunction;
 import io.llmslo.judge.JudgeResult;
+import io.llmslo.judge.ReviewQueue;
+import io.llmslo.judge.ReviewQueueFunction;
+import io.llmslo.judge.ReviewQueueItem;
+import io.llmslo.judge.ReviewedScore;
 import io.llmslo.judge.Rubric;
 import io.llmslo.judge.RubricLoader;
 import io.llmslo.judge.SampleFloorFunction;
 import io.llmslo.judge.Sampler;
+import io.llmslo.slo.AlertEvent;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -35,24 +40,37 @@ public final class JudgeBranch implements Serializable {
     private final JobConfig cfg;
     private final HashMap<String, Rubric> rubrics;
     private final Sink<CalibrationRow> calibrationSink;
+    private final Sink<ReviewQueueItem> reviewQueueSink;
+
+    /** What calibration adds to the job: calibration alerts, and the pairs the judge correction weighs. */
+    public record Calibrated(DataStream<AlertEvent> alerts, DataStream<CalibrationPair> pairs,
+            DataStream<ReviewQueueItem> reviewQueue) {}
 
     public JudgeBranch(JobConfig cfg, Map<String, Rubric> rubrics, Sink<CalibrationRow> calibrationSink) {
+        this(cfg, rubrics, calibrationSink, null);
+    }
+
+    /** Either sink may be null to drop that output. */
+    public JudgeBranch(JobConfig cfg, Map<String, Rubric> rubrics, Sink<CalibrationRow> calibrationSink,
+            Sink<ReviewQueueItem> reviewQueueSink) {
         this.cfg = cfg;
         this.rubrics = new HashMap<>(rubrics);
         this.calibrationSink = calibrationSink;
+        this.reviewQueueSink = reviewQueueSink;
     }
 
     /**
      * The branch of a job file: none when the judge is disabled. Fails at submission, not inside a
      * task, on an invalid rubric or an unset key variable.
      */
-    public static JudgeBranch forJob(JobConfig cfg, Sink<CalibrationRow> calibrationSink) {
+    public static JudgeBranch forJob(JobConfig cfg, Sink<CalibrationRow> calibrationSink,
+            Sink<ReviewQueueItem> reviewQueueSink) {
         if (!cfg.judge.enabled()) {
             return null;
         }
         JudgeClients.preflight(cfg.judge, System.getenv());
         var loaded = RubricLoader.forJob(Path.of(cfg.judge.rubricsDir()), cfg.judge.rubricBySurface());
-        return new JudgeBranch(cfg, loaded, calibrationSink);
+        return new JudgeBranch(cfg, loaded, calibrationSink, reviewQueueSink);
     }
 
     /** Sampled responses through the judge. */
@@ -60,23 +78,49 @@ public final class JudgeBranch implements Serializable {
         return asyncJudge(sample(uniqueResponses, cfg.sampling), cfg.judge, rubrics);
     }
 
-    /** Judge scores joined with ratings → {@code judge_calibration}. */
-    public void calibrate(DataStream<JudgeResult> results, DataStream<RatingEvent> ratings) {
-        DataStream<CalibrationRow> rows = results
+    /**
+     * Judge scores → review queue (which judged requests people should rate, with the probability
+     * of each) → joined with ratings per request → pairs, aggregated per (rubric, version, judge
+     * model) into {@code judge_calibration} and the calibration alert.
+     */
+    public Calibrated calibrate(DataStream<JudgeResult> results, DataStream<RatingEvent> ratings) {
+        JobConfig.Review rq = cfg.review;
+        DataStream<ReviewedScore> reviewed;
+        DataStream<ReviewQueueItem> queue = null;
+        if (rq.enabled()) {
+            ReviewQueue decisions = new ReviewQueue(rq.minPairs(), rq.window(), rq.minRate(), rq.uncertainBoost(),
+                    rq.strata());
+            SingleOutputStreamOperator<ReviewedScore> r = results
+                    .keyBy(j -> decisions.stratum(j.dims()))
+                    .process(new ReviewQueueFunction(decisions))
+                    .name("review-queue")
+                    .uid("review-queue");
+            reviewed = r;
+            queue = r.getSideOutput(ReviewQueueFunction.QUEUE);
+            sink(queue, reviewQueueSink, "review-queue-sink");
+        } else {
+            reviewed = results.filter(JudgeResult::ok).name("judge-scores-only")
+                    .map(ReviewQueueFunction::unreviewed).name("unreviewed-scores");
+        }
+        SingleOutputStreamOperator<CalibrationPair> pairs = reviewed
                 .connect(ratings)
-                .keyBy(JudgeResult::requestId, RatingEvent::requestId)
+                .keyBy(ReviewedScore::requestId, RatingEvent::requestId)
                 .process(new CalibrationJoiner(cfg.join.maxRatingDelay()))
                 .name("calibration-joiner")
-                .uid("calibration-joiner")
-                .keyBy(CalibrationPair::rubricKey)
-                .process(new CalibrationAggregator(cfg.output.historyInterval(), rubrics))
+                .uid("calibration-joiner");
+        SingleOutputStreamOperator<CalibrationRow> rows = pairs
+                .keyBy(CalibrationPair::calibrationKey)
+                .process(new CalibrationAggregator(cfg.output.historyInterval(), rubrics, cfg.calibration.minPairs(),
+                        CalibrationAggregator.DEFAULT_RETENTION, cfg.calibration.window()))
                 .name("calibration-aggregator")
                 .uid("calibration-aggregator");
-        if (calibrationSink != null) {
-            rows.sinkTo(calibrationSink)
-                    .name("judge-calibration-sink")
-                    .uid("judge-calibration-sink")
-                    .setParallelism(cfg.output.sqlite() ? 1 : cfg.parallelism);
+        sink(rows, calibrationSink, "judge-calibration-sink");
+        return new Calibrated(rows.getSideOutput(CalibrationAggregator.ALERTS), pairs, queue);
+    }
+
+    private <T> void sink(DataStream<T> stream, Sink<T> sink, String name) {
+        if (sink != null) {
+            stream.sinkTo(sink).name(name).uid(name).setParallelism(cfg.output.sqlite() ? 1 : cfg.parallelism);
         }
     }
 

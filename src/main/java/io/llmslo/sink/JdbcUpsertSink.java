@@ -51,6 +51,7 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
         private final Map<Object, T> buffer = new LinkedHashMap<>();
         private Connection connection;
         private boolean closed;
+        private long skipped;
 
         Writer(JdbcSettings settings, TableSpec<T> table, ProcessingTimeService time) throws IOException {
             this.settings = settings;
@@ -81,7 +82,14 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
 
         @Override
         public void write(T row, Context context) throws IOException {
-            buffer.put(table.keyOf(row), row);
+            Object key;
+            try {
+                key = table.keyOf(row);
+            } catch (RuntimeException e) {
+                skip("cannot key a row", e.getClass().getName());
+                return;
+            }
+            buffer.put(key, row);
             if (buffer.size() >= settings.batchSize()) {
                 flushBuffer();
             }
@@ -104,6 +112,16 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
                     return;
                 } catch (SQLException e) {
                     last = e;
+                    if (isRowProblem(e)) {
+                        // one row the database refuses must not fail every batch after it
+                        try {
+                            writeRowByRow();
+                            buffer.clear();
+                            return;
+                        } catch (SQLException again) {
+                            last = again;
+                        }
+                    }
                     LOG.warn("write to {} failed (attempt {}/{}): {}", table.name(), attempt, MAX_ATTEMPTS,
                             e.getMessage());
                     reconnect();
@@ -118,8 +136,9 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
             connection.setAutoCommit(false);
             try (PreparedStatement ps = connection.prepareStatement(table.upsert())) {
                 for (T row : buffer.values()) {
-                    table.bind(ps, row, dialect);
-                    ps.addBatch();
+                    if (bind(ps, row)) {
+                        ps.addBatch();
+                    }
                 }
                 ps.executeBatch();
                 connection.commit();
@@ -130,6 +149,62 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
                     // the connection is replaced on retry
                 }
                 throw e;
+            }
+        }
+
+        /** Binds one row; a row whose conversion throws is skipped, never the whole batch. */
+        private boolean bind(PreparedStatement ps, T row) throws SQLException {
+            try {
+                table.bind(ps, row, dialect);
+                return true;
+            } catch (RuntimeException e) {
+                ps.clearParameters();
+                skip("cannot convert a row", e.getClass().getName());
+                return false;
+            }
+        }
+
+        /**
+         * After a batch failed on its data: each row in its own transaction, skipping the rows the
+         * database refuses for their content. Anything else (connection lost) still throws.
+         */
+        private void writeRowByRow() throws SQLException {
+            connection.setAutoCommit(true);
+            try (PreparedStatement ps = connection.prepareStatement(table.upsert())) {
+                for (T row : buffer.values()) {
+                    if (!bind(ps, row)) {
+                        continue;
+                    }
+                    try {
+                        ps.executeUpdate();
+                    } catch (SQLException e) {
+                        if (!isRowProblem(e)) {
+                            throw e;
+                        }
+                        skip("the database refused a row (SQLState " + e.getSQLState() + ")", "SQLException");
+                    }
+                }
+            }
+        }
+
+        /**
+         * Data exceptions (SQLState class 22, e.g. a value out of range or a byte sequence the
+         * encoding rejects) and constraint violations (23) are about one row's content; SQLite
+         * reports them as TOOBIG (18), CONSTRAINT (19), MISMATCH (20) and RANGE (25).
+         */
+        static boolean isRowProblem(SQLException e) {
+            String state = e.getSQLState();
+            if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                return true;
+            }
+            int code = e.getErrorCode() & 0xFF;
+            return state == null && (code == 18 || code == 19 || code == 20 || code == 25);
+        }
+
+        private void skip(String what, String cause) {
+            skipped++;
+            if (skipped == 1 || Long.bitCount(skipped) == 1) {
+                LOG.warn("{}: {} ({}); skipped, {} rows skipped so far", table.name(), what, cause, skipped);
             }
         }
 

@@ -25,8 +25,12 @@ public enum SqlDialect {
         return jdbcUrl.startsWith("jdbc:sqlite:") ? SQLITE : POSTGRES;
     }
 
+    /** 0001-01-01 .. 9999-12-31: both databases hold these; anything else is stored as null. */
+    private static final long MIN_TS = -62_135_596_800_000L;
+    private static final long MAX_TS = 253_402_300_799_999L;
+
     public void setTimestamp(PreparedStatement ps, int index, Long epochMillis) throws SQLException {
-        if (epochMillis == null || epochMillis == Long.MIN_VALUE) {
+        if (epochMillis == null || epochMillis < MIN_TS || epochMillis > MAX_TS) {
             ps.setNull(index, this == SQLITE ? Types.VARCHAR : Types.TIMESTAMP);
         } else if (this == SQLITE) {
             ps.setString(index, SQLITE_TS.format(Instant.ofEpochMilli(epochMillis)));
@@ -43,11 +47,44 @@ public enum SqlDialect {
         }
     }
 
+    /** Every text column is written through here, sanitised (see {@link #text(String)}). */
     public static void setString(PreparedStatement ps, int index, String v) throws SQLException {
         if (v == null) {
             ps.setNull(index, Types.VARCHAR);
         } else {
-            ps.setString(index, v);
+            ps.setString(index, text(v));
         }
+    }
+
+    /**
+     * PostgreSQL text cannot hold NUL ({@code invalid byte sequence for encoding "UTF8": 0x00}
+     * fails the whole batch) and an unpaired surrogate has no UTF-8 form: NUL becomes U+2400
+     * (the visible symbol for NUL), an unpaired surrogate U+FFFD. Dead letters keep the hash of
+     * the raw bytes as their key, so sanitised rows never collide. Same text on SQLite, so the
+     * two databases hold the same rows.
+     */
+    public static String text(String v) {
+        boolean clean = true;
+        for (int i = 0; i < v.length() && clean; i++) {
+            char c = v.charAt(i);
+            clean = c != 0 && !Character.isSurrogate(c);
+        }
+        if (clean) {
+            return v;
+        }
+        StringBuilder sb = new StringBuilder(v.length());
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c == 0) {
+                sb.append('\u2400');
+            } else if (Character.isHighSurrogate(c) && i + 1 < v.length() && Character.isLowSurrogate(v.charAt(i + 1))) {
+                sb.append(c).append(v.charAt(++i));
+            } else if (Character.isSurrogate(c)) {
+                sb.append('\uFFFD');
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 }

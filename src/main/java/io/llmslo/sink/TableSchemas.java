@@ -6,12 +6,10 @@ import static io.llmslo.sink.SqlDialect.setString;
 import io.llmslo.event.DeadLetter;
 import io.llmslo.judge.CalibrationRow;
 import io.llmslo.judge.JudgeResult;
+import io.llmslo.judge.ReviewQueueItem;
 import io.llmslo.slo.AlertEvent;
 import io.llmslo.slo.SloStatus;
 import io.llmslo.sink.TableSpec.Column;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -19,7 +17,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -58,10 +55,10 @@ public final class TableSchemas {
                 new Column("e_value", DBL), new Column("e_threshold", DBL), new Column("alpha_adjusted", DBL),
                 new Column("detected_at", TS));
         return new TableSpec<>(name, cols, pk, (ps, s, d) -> {
-            ps.setString(1, s.slo());
-            ps.setString(2, s.cohort());
+            setString(ps, 1, s.slo());
+            setString(ps, 2, s.cohort());
             d.setTimestamp(ps, 3, s.evalTime());
-            ps.setString(4, s.window());
+            setString(ps, 4, s.window());
             ps.setLong(5, s.n());
             ps.setLong(6, s.good());
             setDouble(ps, 7, s.value());
@@ -69,7 +66,7 @@ public final class TableSchemas {
             setDouble(ps, 9, s.ciLow());
             setDouble(ps, 10, s.ciHigh());
             setDouble(ps, 11, s.pValue());
-            ps.setString(12, s.status());
+            setString(ps, 12, s.status());
             setDouble(ps, 13, s.burn1h());
             setDouble(ps, 14, s.burn6h());
             setDouble(ps, 15, s.burn24h());
@@ -95,10 +92,10 @@ public final class TableSchemas {
                 new Column("detected_burn", DBL));
         return new TableSpec<>("slo_alerts", cols, List.of("slo", "cohort", "severity", "state", "at"),
                 (ps, a, d) -> {
-                    ps.setString(1, a.slo());
-                    ps.setString(2, a.cohort());
-                    ps.setString(3, a.severity());
-                    ps.setString(4, a.state());
+                    setString(ps, 1, a.slo());
+                    setString(ps, 2, a.cohort());
+                    setString(ps, 3, a.severity());
+                    setString(ps, 4, a.state());
                     d.setTimestamp(ps, 5, a.at());
                     setString(ps, 6, a.longWindow());
                     setString(ps, 7, a.shortWindow());
@@ -114,17 +111,27 @@ public final class TableSchemas {
                 a -> a.slo() + "|" + a.cohort() + "|" + a.severity() + "|" + a.state() + "|" + a.at());
     }
 
+    /**
+     * Keyed by the hash of the reason and the whole raw record ({@link DeadLetter#key()}), so
+     * records that share a truncated payload still get rows of their own. {@code count} is the
+     * absolute number the job's dead-letter counter has seen; the upsert keeps the larger of the
+     * stored and the new count, so a replay or a restore (which re-emits the same counts) never
+     * counts twice.
+     */
     public static TableSpec<DeadLetter> deadLetters() {
         List<Column> cols = List.of(
                 new Column("source", TEXT), new Column("payload_hash", TEXT), new Column("event_time", TS),
-                new Column("reason", TEXT), new Column("payload", TEXT));
+                new Column("reason", TEXT), new Column("payload", TEXT),
+                new Column("count", BIG, "CASE WHEN excluded.count > dead_letters.count"
+                        + " THEN excluded.count ELSE dead_letters.count END"));
         return new TableSpec<>("dead_letters", cols, List.of("source", "payload_hash"), (ps, dl, d) -> {
-            ps.setString(1, dl.source());
-            ps.setString(2, payloadHash(dl));
+            setString(ps, 1, dl.source());
+            setString(ps, 2, dl.key());
             d.setTimestamp(ps, 3, dl.eventTime());
-            ps.setString(4, dl.reason());
-            ps.setString(5, dl.payload());
-        }, dl -> dl.source() + "|" + payloadHash(dl));
+            setString(ps, 4, dl.reason());
+            setString(ps, 5, dl.payload());
+            ps.setLong(6, dl.count());
+        }, dl -> dl.source() + "|" + dl.key());
     }
 
     public static TableSpec<JudgeResult> judgeScores() {
@@ -134,7 +141,7 @@ public final class TableSchemas {
                 new Column("latency_ms", BIG), new Column("error", TEXT), new Column("ts", TS),
                 new Column("input_tokens", BIG), new Column("output_tokens", BIG));
         return new TableSpec<>("judge_scores", cols, List.of("request_id"), (ps, j, d) -> {
-            ps.setString(1, j.requestId());
+            setString(ps, 1, j.requestId());
             setString(ps, 2, j.rubric());
             ps.setLong(3, j.rubricVersion());
             setString(ps, 4, j.judgeModel());
@@ -154,38 +161,59 @@ public final class TableSchemas {
 
     public static TableSpec<CalibrationRow> judgeCalibration() {
         List<Column> cols = List.of(
-                new Column("rubric", TEXT), new Column("rubric_version", BIG), new Column("eval_time", TS),
+                new Column("rubric", TEXT), new Column("rubric_version", BIG), new Column("judge_model", TEXT),
+                new Column("eval_time", TS),
                 new Column("n_pairs", BIG), new Column("exact_agreement", DBL), new Column("within_one", DBL),
                 new Column("useful_agreement", DBL), new Column("kappa", DBL), new Column("mean_bias", DBL),
-                new Column("min_agreement", DBL), new Column("alert", "BOOLEAN"));
-        return new TableSpec<>("judge_calibration", cols, List.of("rubric", "rubric_version", "eval_time"),
+                new Column("min_agreement", DBL), new Column("alert", "BOOLEAN"),
+                // the rolling calibration window (weighted by the review queue's probabilities)
+                new Column("window_length", TEXT), new Column("window_pairs", BIG),
+                new Column("window_useful_agreement", DBL), new Column("window_agreement_low", DBL),
+                new Column("window_agreement_high", DBL), new Column("window_kappa", DBL),
+                new Column("calibrated", "BOOLEAN"));
+        return new TableSpec<>("judge_calibration", cols,
+                List.of("rubric", "rubric_version", "judge_model", "eval_time"),
                 (ps, c, d) -> {
-                    ps.setString(1, c.rubric());
+                    setString(ps, 1, c.rubric());
                     ps.setLong(2, c.rubricVersion());
-                    d.setTimestamp(ps, 3, c.evalTime());
-                    ps.setLong(4, c.nPairs());
-                    setDouble(ps, 5, c.exactAgreement());
-                    setDouble(ps, 6, c.withinOne());
-                    setDouble(ps, 7, c.usefulAgreement());
-                    setDouble(ps, 8, c.kappa());
-                    setDouble(ps, 9, c.meanBias());
-                    setDouble(ps, 10, c.minAgreement());
-                    ps.setBoolean(11, c.alert());
+                    ps.setString(3, c.judgeModel() == null ? "" : c.judgeModel());
+                    d.setTimestamp(ps, 4, c.evalTime());
+                    ps.setLong(5, c.nPairs());
+                    setDouble(ps, 6, c.exactAgreement());
+                    setDouble(ps, 7, c.withinOne());
+                    setDouble(ps, 8, c.usefulAgreement());
+                    setDouble(ps, 9, c.kappa());
+                    setDouble(ps, 10, c.meanBias());
+                    setDouble(ps, 11, c.minAgreement());
+                    ps.setBoolean(12, c.alert());
+                    setString(ps, 13, c.window());
+                    ps.setLong(14, c.windowPairs());
+                    setDouble(ps, 15, c.windowUsefulAgreement());
+                    setDouble(ps, 16, c.windowAgreementLow());
+                    setDouble(ps, 17, c.windowAgreementHigh());
+                    setDouble(ps, 18, c.windowKappa());
+                    ps.setBoolean(19, c.calibrated());
                 },
-                c -> c.rubric() + "|" + c.rubricVersion() + "|" + c.evalTime());
+                c -> c.rubric() + "|" + c.rubricVersion() + "|" + c.judgeModel() + "|" + c.evalTime());
     }
 
-    /** The key of a dead letter: the same bad record replayed lands on the same row. */
-    static String payloadHash(DeadLetter dl) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(dl.reason().getBytes(StandardCharsets.UTF_8));
-            md.update((byte) 0);
-            md.update(dl.payload().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(md.digest(), 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** Requests the review queue asks people to rate, with the probability they were picked with. */
+    public static TableSpec<ReviewQueueItem> reviewQueue() {
+        List<Column> cols = List.of(
+                new Column("request_id", TEXT), new Column("ts", TS), new Column("stratum", TEXT),
+                new Column("rubric", TEXT), new Column("rubric_version", BIG), new Column("judge_model", TEXT),
+                new Column("judge_score", BIG), new Column("probability", DBL), new Column("reason", TEXT));
+        return new TableSpec<>("review_queue", cols, List.of("request_id"), (ps, q, d) -> {
+            ps.setString(1, q.requestId());
+            d.setTimestamp(ps, 2, q.ts());
+            ps.setString(3, q.stratum());
+            setString(ps, 4, q.rubric());
+            ps.setLong(5, q.rubricVersion());
+            setString(ps, 6, q.judgeModel());
+            ps.setLong(7, q.judgeScore());
+            ps.setDouble(8, q.probability());
+            ps.setString(9, q.reason());
+        }, ReviewQueueItem::requestId);
     }
 
     public static List<TableSpec<?>> all() {
@@ -196,6 +224,7 @@ public final class TableSchemas {
         all.add(deadLetters());
         all.add(judgeScores());
         all.add(judgeCalibration());
+        all.add(reviewQueue());
         return all;
     }
 
@@ -223,7 +252,7 @@ public final class TableSchemas {
      */
     private static void addMissingColumns(Connection c, TableSpec<?> table) throws SQLException {
         java.util.Set<String> have = new java.util.HashSet<>();
-        try (ResultSet rs = c.getMetaData().getColumns(null, null, table.name(), null)) {
+        try (ResultSet rs = c.getMetaData().getColumns(null, c.getSchema(), table.name(), null)) {
             while (rs.next()) {
                 have.add(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT));
             }

@@ -25,7 +25,15 @@ public final class TableSpec<T> implements Serializable {
         Object key(T row);
     }
 
-    public record Column(String name, String type) implements Serializable {}
+    /**
+     * @param update the upsert's {@code SET} expression for this column; {@code null} means
+     *     {@code excluded.<name>} (the new row wins)
+     */
+    public record Column(String name, String type, String update) implements Serializable {
+        public Column(String name, String type) {
+            this(name, type, null);
+        }
+    }
 
     private final String name;
     private final List<Column> columns;
@@ -63,7 +71,7 @@ public final class TableSpec<T> implements Serializable {
         String marks = columns.stream().map(c -> "?").collect(Collectors.joining(", "));
         String updates = columns.stream()
                 .filter(c -> !primaryKey.contains(c.name()))
-                .map(c -> c.name() + " = excluded." + c.name())
+                .map(c -> c.name() + " = " + (c.update() == null ? "excluded." + c.name() : c.update()))
                 .collect(Collectors.joining(", "));
         return "INSERT INTO " + name + " (" + names + ") VALUES (" + marks + ") ON CONFLICT ("
                 + String.join(", ", primaryKey) + ") DO UPDATE SET " + updates;

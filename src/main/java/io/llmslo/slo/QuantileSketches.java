@@ -59,8 +59,20 @@ public final class QuantileSketches {
                 throw new UncheckedIOException("corrupt sketch in state", e);
             }
         }
-        s.accept(Math.max(0.0, value));
+        s.accept(indexable(value, s));
         return encode(s);
+    }
+
+    /**
+     * A value the sketch can hold: DDSketch throws outside its indexable range (1e308 ms), and a
+     * stage must never throw on a value (DESIGN §7b). The parser already rejects such values;
+     * this is the second line: NaN and negatives count as 0, huge values as the largest one.
+     */
+    public static double indexable(double value, DDSketch s) {
+        if (!(value > 0)) {
+            return 0.0;
+        }
+        return Math.min(value, s.getIndexMapping().maxIndexableValue());
     }
 
     /**
@@ -80,6 +92,20 @@ public final class QuantileSketches {
             }
         });
         return out;
+    }
+
+    /** The merge of two serialized sketches, serialized (either may be null). */
+    public static byte[] merge(byte[] a, byte[] b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        try {
+            DDSketch s = DDSketch.decode(ByteArrayInput.wrap(a), SparseStore::new);
+            s.decodeAndMergeWith(ByteArrayInput.wrap(b));
+            return encode(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt sketch in state", e);
+        }
     }
 
     public static void mergeInto(DDSketch target, byte[] bytes) {

@@ -30,8 +30,8 @@ final class RunningCounts {
         this.hourRetentionMs = hourRetentionMs;
     }
 
-    /** A late observation (at or before the last evaluation) joins every stored C(x) with x >= t. */
-    static void correctLate(long t, boolean good, BucketStore counts) throws Exception {
+    /** Late observations (at or before the last evaluation) join every stored C(x) with x >= t. */
+    static void correctLate(long t, long n, long good, BucketStore counts) throws Exception {
         List<Map.Entry<Long, Bucket>> stale = new ArrayList<>();
         for (Map.Entry<Long, Bucket> e : counts.entries()) {
             if (e.getKey() >= t) {
@@ -40,7 +40,7 @@ final class RunningCounts {
         }
         for (Map.Entry<Long, Bucket> e : stale) {
             Bucket c = e.getValue();
-            counts.put(e.getKey(), new Bucket(c.n + 1, c.good + (good ? 1 : 0), null));
+            counts.put(e.getKey(), new Bucket(c.n + n, c.good + good, null));
         }
     }
 

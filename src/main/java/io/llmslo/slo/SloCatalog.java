@@ -49,6 +49,17 @@ public final class SloCatalog implements Serializable {
         return d != null && d.enabled();
     }
 
+    /** The SLOs whose values are kept in sketches (quantile and tail SLOs). */
+    public java.util.Set<String> sketched() {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (SloDefinition d : definitions.values()) {
+            if (d.sketched()) {
+                out.add(d.name());
+            }
+        }
+        return out;
+    }
+
     public List<SloDefinition> all() {
         return new ArrayList<>(definitions.values());
     }

@@ -51,6 +51,11 @@ public record SloDefinition(
         return !Double.isNaN(quantile);
     }
 
+    /** Values are kept in sketches: for the quantile, or for the tail's trailing median. */
+    public boolean sketched() {
+        return hasQuantile() || kind == SloKind.TAIL_BLOWUP;
+    }
+
     /** The threshold for a request of this surface; NaN when none applies (not a valid event). */
     public double thresholdFor(String surface) {
         if (thresholdBySurface != null && surface != null) {

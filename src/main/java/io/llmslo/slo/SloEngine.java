@@ -51,7 +51,7 @@ public final class SloEngine implements Serializable {
     public SloEngine(SloDefinition def, long intervalMs, AlertPolicy alerts) {
         this.def = def;
         this.windowMs = def.window().toMillis();
-        this.sketches = def.hasQuantile() || def.kind() == SloKind.TAIL_BLOWUP;
+        this.sketches = def.sketched();
         this.counts = new RunningCounts(intervalMs, Retention.hoursMs(def));
         this.quantiles = new HourSketches(def);
         this.tail = def.kind() == SloKind.TAIL_BLOWUP ? new TailJudge(def) : null;
@@ -72,50 +72,52 @@ public final class SloEngine implements Serializable {
         return Retention.hoursMs(def);
     }
 
-    /**
-     * Adds one observation: its minute and hour buckets (counts, and values for quantile SLOs)
-     * and the latest time. An observation at or before the last evaluation (allowed lateness)
-     * also corrects the stored C(x) of every evaluation instant at or after it. Needs
-     * {@code s.tail()} only for a late tail value.
-     */
+    /** Adds one observation (tests and benchmarks): a partial bucket of one. */
     public void add(CohortObservation o, SeriesState s) throws Exception {
+        add(PartialBucket.of(o, sketches), s);
+    }
+
+    /**
+     * Merges a partial bucket (the observations of one minute from one upstream subtask) into its
+     * minute and hour buckets (counts, and the sketch for quantile SLOs) and the latest time. A
+     * partial at or before the last evaluation (allowed lateness) also corrects the stored C(x) of
+     * every evaluation instant at or after it. Needs {@code s.tail()} only for a late tail partial.
+     */
+    public void add(PartialBucket b, SeriesState s) throws Exception {
         SeriesProgress p = s.progress();
-        boolean counted = true;
-        boolean good = o.good();
-        boolean late = p.isLate(o.t());
+        long n = b.n();
+        long good = b.good();
+        // evaluation instants lie on the minute grid, so "t <= last evaluation" is "its minute is"
+        boolean late = p.isLate(b.minuteEnd());
         if (tail != null) {
             // judged at evaluation, once the previous hours are complete (TailJudge.judgeMinute);
-            // only a late value, whose minute was already judged, is judged here
-            Boolean verdict = late ? tail.judgeLate(o.t(), o.value(), s.hours(), s.tail()) : null;
-            counted = verdict != null;
-            good = counted && verdict;
+            // only late values, whose minute was already judged, are judged here
+            long[] verdict = late ? tail.judgeLate(b.minuteEnd(), b.sketch(), s.hours(), s.tail()) : null;
+            n = verdict == null ? 0 : verdict[0];
+            good = verdict == null ? 0 : verdict[1];
         }
-        double value = sketches ? o.value() : Double.NaN;
-        long hourEnd = TimeBuckets.endOf(o.t(), TimeBuckets.HOUR);
-        update(s.minutes(), TimeBuckets.endOf(o.t(), TimeBuckets.MINUTE), counted, good, value);
+        byte[] sketch = sketches ? b.sketch() : null;
+        long hourEnd = TimeBuckets.endOf(b.minuteEnd(), TimeBuckets.HOUR);
+        merge(s.minutes(), b.minuteEnd(), n, good, sketch);
         // an hour's sketch is built once from its minutes when the hour closes (closeHours);
-        // only a value arriving after that goes into the hour sketch directly
-        update(s.hours(), hourEnd, counted, good, HourSketches.hourClosed(hourEnd, p) ? value : Double.NaN);
-        p.maxT = Math.max(p.maxT, o.t());
-        if (counted && late) {
-            RunningCounts.correctLate(o.t(), good, s.runningCounts());
+        // only values arriving after that go into the hour sketch directly
+        merge(s.hours(), hourEnd, n, good, HourSketches.hourClosed(hourEnd, p) ? sketch : null);
+        p.maxT = Math.max(p.maxT, b.maxT());
+        if (n > 0 && late) {
+            RunningCounts.correctLate(b.minuteEnd(), n, good, s.runningCounts());
         }
     }
 
-    private static void update(BucketStore store, long end, boolean counted, boolean good, double value)
-            throws Exception {
+    private static void merge(BucketStore store, long end, long n, long good, byte[] sketch) throws Exception {
         Bucket b = store.get(end);
         if (b == null) {
-            b = new Bucket();
-        }
-        if (counted) {
-            b.n++;
-            if (good) {
-                b.good++;
+            b = new Bucket(n, good, sketch);
+        } else {
+            b.n += n;
+            b.good += good;
+            if (sketch != null) {
+                b.sketch = QuantileSketches.merge(b.sketch, sketch);
             }
-        }
-        if (!Double.isNaN(value)) {
-            b.sketch = QuantileSketches.add(b.sketch, value);
         }
         store.put(end, b);
     }

@@ -1,5 +1,6 @@
 package io.llmslo.slo;
 
+import io.llmslo.event.RecordGuard;
 import io.llmslo.slo.alert.AlertState;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,17 +21,18 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Keyed by "slo|cohort": adds observations to minute/hour buckets and, at every history-interval
+ * Keyed by "slo|cohort": merges partial buckets ({@link LocalAggregationOperator}) into minute/hour buckets and, at every history-interval
  * boundary of event time while the SLO window holds data (or an alert is open), evaluates the
  * SLO with {@link SloEngine}. Emits one {@link SloStatus} per evaluation and alert transitions
  * on {@link #ALERTS}.
  *
  * <p>A bounded run ends with a watermark at +∞; evaluation then stops at the interval boundary
- * after the job's latest observation (broadcast by {@link EventTimeProgress}), the same instant
+ * after the job's latest observation (each {@link LocalAggregationOperator} broadcasts its own;
+ * the evaluator keeps the largest), the same instant
  * for every series, instead of ticking on through empty windows.
  */
 public class SloEvaluatorFunction
-        extends KeyedBroadcastProcessFunction<String, CohortObservation, Long, SloStatus> {
+        extends KeyedBroadcastProcessFunction<String, PartialBucket, Long, SloStatus> {
 
     /** Broadcast state: "end" → latest observation time of the job, rounded up to the interval. */
     public static final MapStateDescriptor<String, Long> PROGRESS =
@@ -38,6 +40,9 @@ public class SloEvaluatorFunction
 
     public static final OutputTag<AlertEvent> ALERTS =
             new OutputTag<>("slo-alerts", TypeInformation.of(AlertEvent.class));
+    /** The same transitions with their evaluation's status row, for Alertmanager annotations. */
+    public static final OutputTag<AlertNotice> ALERT_NOTICES =
+            new OutputTag<>("slo-alert-notices", TypeInformation.of(AlertNotice.class));
 
     private final SloCatalog catalog;
     private final long interval;
@@ -96,22 +101,27 @@ public class SloEvaluatorFunction
     }
 
     @Override
-    public void processElement(CohortObservation o, ReadOnlyContext ctx, Collector<SloStatus> out) throws Exception {
-        SloEngine engine = engines.get(o.slo());
+    public void processElement(PartialBucket b, ReadOnlyContext ctx, Collector<SloStatus> out) throws Exception {
+        RecordGuard.run("slo-evaluator", "observations", b.minuteEnd(), b::toString,
+                d -> ctx.output(RecordGuard.DEAD_LETTERS, d), () -> add(b, ctx));
+    }
+
+    private void add(PartialBucket b, ReadOnlyContext ctx) throws Exception {
+        SloEngine engine = engines.get(b.slo());
         if (engine == null) {
             return;
         }
         SeriesProgress cum = progress.value() == null ? new SeriesProgress() : progress.value();
-        boolean late = cum.isLate(o.t());
+        boolean late = cum.isLate(b.minuteEnd());
         if (late) {
-            sketchCaches.remove(o.key()); // a late value changes hours already merged
+            sketchCaches.remove(b.key()); // a late value changes hours already merged
         }
-        // the trailing median is needed here only to judge a late tail value (see SloEngine.add)
+        // the trailing median is needed here only to judge late tail values (see SloEngine.add)
         TailBaseline baseline = null;
         if (late && engine.definition().kind() == SloKind.TAIL_BLOWUP) {
             baseline = tail.value() == null ? new TailBaseline() : tail.value();
         }
-        engine.add(o, new SeriesState(minuteStore, hourStore, runningCountStore, cum, baseline, null, null));
+        engine.add(b, new SeriesState(minuteStore, hourStore, runningCountStore, cum, baseline, null, null));
         progress.update(cum);
         if (baseline != null) {
             tail.update(baseline);
@@ -124,8 +134,19 @@ public class SloEvaluatorFunction
         // the series is evaluated from the boundary after its earliest observation: one that
         // arrives out of order (parallel joiners, ratings read ahead) moves a pending first
         // evaluation earlier rather than being folded into a later one
-        long at = TimeBuckets.endOf(o.t(), interval);
+        long at = TimeBuckets.endOf(b.minuteEnd(), interval);
         Long next = nextEval.value();
+        if (next == null && late) {
+            // an idle series gets values for instants it already evaluated: their C(x) were
+            // corrected in place, and those instants are not evaluated again (that would store
+            // C(lastEval) under an earlier instant); evaluation resumes at the next boundary,
+            // and only if the window there holds data, as if the values had come in time
+            at = cum.lastEval + interval;
+            if (cum.maxT <= at - engine.windowMs()) {
+                scheduleCleanup(ctx.timerService(), cum.maxT + engine.hourRetentionMs() + 1);
+                return;
+            }
+        }
         if (next == null || (at < next && at > cum.lastEval)) {
             if (next != null) {
                 ctx.timerService().deleteEventTimeTimer(next);
@@ -133,6 +154,11 @@ public class SloEvaluatorFunction
             ctx.timerService().registerEventTimeTimer(at);
             nextEval.update(at);
         }
+    }
+
+    private void scheduleCleanup(org.apache.flink.streaming.api.TimerService timers, long dropAt) throws Exception {
+        timers.registerEventTimeTimer(dropAt);
+        cleanupAt.update(dropAt);
     }
 
     @Override
@@ -146,6 +172,11 @@ public class SloEvaluatorFunction
 
     @Override
     public void onTimer(long at, OnTimerContext ctx, Collector<SloStatus> out) throws Exception {
+        RecordGuard.run("slo-evaluator", "observations", at, () -> "{\"series\":\"" + ctx.getCurrentKey() + "\"}",
+                d -> ctx.output(RecordGuard.DEAD_LETTERS, d), () -> fire(at, ctx, out));
+    }
+
+    private void fire(long at, OnTimerContext ctx, Collector<SloStatus> out) throws Exception {
         Long cleanup = cleanupAt.value();
         if (cleanup != null && cleanup == at) {
             clearAll();
@@ -181,6 +212,7 @@ public class SloEvaluatorFunction
         out.collect(result.status());
         for (AlertEvent a : result.transitions()) {
             ctx.output(ALERTS, a);
+            ctx.output(ALERT_NOTICES, new AlertNotice(a, result.status()));
         }
         if (open.isBlank()) {
             firing.clear();
@@ -199,9 +231,7 @@ public class SloEvaluatorFunction
             nextEval.clear();
             // keep the buckets for the trend and budget if traffic resumes, then drop everything;
             // +1 ms keeps this timer distinct from evaluation boundaries
-            long dropAt = last + engine.hourRetentionMs() + 1;
-            ctx.timerService().registerEventTimeTimer(dropAt);
-            cleanupAt.update(dropAt);
+            scheduleCleanup(ctx.timerService(), last + engine.hourRetentionMs() + 1);
         }
     }
 

@@ -84,7 +84,11 @@ public final class SloStatistics {
         // the closed form commons-math's WilsonScoreInterval uses, without the normal
         // distribution (and random generator) it builds on every call; SloStatisticsTest
         // checks the two agree
-        double p = good / (double) n;
+        return wilson95(good / (double) n, (double) n);
+    }
+
+    /** Wilson 95 % interval of a proportion {@code p} from {@code n} (possibly effective, fractional) trials. */
+    public static double[] wilson95(double p, double n) {
         double z2 = Z95 * Z95;
         double denom = 1 + z2 / n;
         double centre = (p + z2 / (2.0 * n)) / denom;

@@ -19,10 +19,17 @@ final class TailJudge {
         this.baselineMs = def.baseline().toMillis();
     }
 
-    /** The verdict on one late value, its minute already judged: null without a baseline. */
-    Boolean judgeLate(long t, double value, BucketStore hours, TailBaseline tail) throws Exception {
-        double median = trailingMedian(t, hours, tail);
-        return Double.isNaN(median) ? null : value <= factor * median;
+    /**
+     * The verdict on late values of one minute, the minute already judged: {valid, good}, null
+     * without a baseline.
+     */
+    long[] judgeLate(long minuteEnd, byte[] sketch, BucketStore hours, TailBaseline tail) throws Exception {
+        double median = trailingMedian(minuteEnd, hours, tail);
+        if (Double.isNaN(median) || sketch == null) {
+            return null;
+        }
+        long[] aboveAndTotal = QuantileSketches.countAbove(sketch, factor * median);
+        return new long[] {aboveAndTotal[1], aboveAndTotal[1] - aboveAndTotal[0]};
     }
 
     /**

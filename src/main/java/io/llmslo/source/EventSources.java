@@ -80,7 +80,8 @@ public final class EventSources {
         long outOfOrderness = cfg.eventTime.outOfOrderness().toMillis();
         WatermarkStrategy<Envelope> w = WatermarkStrategy
                 .<Envelope>forGenerator(ctx -> new ProgressiveWatermarks(outOfOrderness, WATERMARK_STEP_MS))
-                .withTimestampAssigner((e, previous) -> e.ts() == Long.MIN_VALUE ? previous : e.ts());
+                // a dead letter's ts is not event time: it may be the implausible value itself
+                .withTimestampAssigner((e, previous) -> e.isDead() || e.ts() == Long.MIN_VALUE ? previous : e.ts());
         if (cfg.sources.kafka()) {
             w = w.withIdleness(cfg.eventTime.idleness());
             if (align) {
@@ -101,7 +102,8 @@ public final class EventSources {
     private static DataStream<Envelope> file(StreamExecutionEnvironment env, JobConfig cfg,
             EventKind kind, String path) {
         FileSource<Envelope> source =
-                FileSource.forRecordStreamFormat(new EnvelopeLineFormat(kind), new Path(path)).build();
+                FileSource.forRecordStreamFormat(new EnvelopeLineFormat(kind, cfg.eventTime.bounds(),
+                        cfg.eventTime.maxJump().toMillis()), new Path(path)).build();
         return env.fromSource(source, watermarks(cfg), kind.source() + "-file")
                 .uid("source-" + kind.source());
     }
@@ -119,7 +121,7 @@ public final class EventSources {
                 .setTopics(topic)
                 .setGroupId(cfg.sources.groupId())
                 .setStartingOffsets(offsets(cfg.sources.startingOffsets()))
-                .setDeserializer(new EnvelopeKafkaDeserializer(kind))
+                .setDeserializer(new EnvelopeKafkaDeserializer(kind, cfg.eventTime.bounds()))
                 // one consumer per topic and subtask: name them after the stream in broker logs
                 .setClientIdPrefix(cfg.sources.groupId() + "-" + kind.source())
                 // secrets stay ${env:NAME} references, resolved by the Kafka client in the task

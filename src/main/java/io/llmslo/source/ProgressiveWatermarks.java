@@ -25,8 +25,10 @@ public final class ProgressiveWatermarks implements WatermarkGenerator<Envelope>
 
     @Override
     public void onEvent(Envelope event, long ts, WatermarkOutput output) {
-        if (ts == Long.MIN_VALUE) {
-            return; // a dead letter without a readable ts says nothing about time
+        if (event.isDead() || ts == Long.MIN_VALUE) {
+            // a rejected record says nothing about time, even with a readable ts (a valid-looking
+            // year-9999 record with a bad field must not make every later record late)
+            return;
         }
         maxTs = Math.max(maxTs, ts);
         long wm = current();

@@ -172,7 +172,7 @@ class JobConfigTest {
         fails(MINIMAL + "cohorts:\n  grouping_sets:\n    - [surface]\n    - [surface, region]\n")
                 .hasMessageContaining(FILE)
                 .hasMessageContaining("key 'cohorts.grouping_sets[1][1]' expected a dimension: surface, model,"
-                        + " provider or cohort.<key>, got '\"region\"'");
+                        + " provider or cohort.<key>, got 'region'");
     }
 
     @Test
@@ -263,7 +263,7 @@ class JobConfigTest {
     @Test
     void notYaml() {
         fails("sources: [unclosed\n").hasMessageStartingWith(FILE + ": not valid YAML");
-        fails("- just\n- a list\n").hasMessage(FILE + ": expected a YAML map at the top level");
+        fails("- just\n- a list\n").hasMessage(FILE + ": expected a YAML map at the top level, got a list");
     }
 
     static AbstractThrowableAssert<?, ? extends Throwable> fails(String yaml) {

@@ -81,8 +81,10 @@ final class DashboardFixture {
             write(c, TableSchemas.judgeScores(), List.of(
                     judge("r-1", 5, null), judge("r-2", 4, null), judge("r-3", null, "timeout")));
             write(c, TableSchemas.judgeCalibration(), List.of(
-                    new CalibrationRow("helpfulness", 3, NOW - DAY, 180, 0.55, 0.9, 0.86, 0.61, 0.12, 0.8, false),
-                    new CalibrationRow("helpfulness", 3, NOW, 240, 0.5, 0.88, 0.75, null, 0.3, 0.8, true)));
+                    new CalibrationRow("helpfulness", 3, "judge-model", NOW - DAY, 180, 0.55, 0.9, 0.86, 0.61, 0.12,
+                            0.8, false, "30d", 180, 0.86, 0.80, 0.90, 0.61, true),
+                    new CalibrationRow("helpfulness", 3, "judge-model", NOW, 240, 0.5, 0.88, 0.75, null, 0.3,
+                            0.8, true, "30d", 240, 0.75, 0.69, 0.80, null, false)));
             c.commit();
         }
         return url;

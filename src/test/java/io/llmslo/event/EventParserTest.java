@@ -249,7 +249,7 @@ class EventParserTest {
     @CsvSource(delimiter = '|', value = {"7", "0", "-1", "3.5", "'\"4\"'", "true"})
     void scoreOutsideOneToFiveIsNamed(String score) {
         DeadLetter d = assertDeadNaming(EventKind.RATING, rating(score, ""), "'score'");
-        assertThat(d.reason()).contains("1-5");
+        assertThat(d.reason()).contains("from 1 to 5");
     }
 
     @Test

@@ -20,13 +20,13 @@ class CalibrationJoinerTest {
     static final Duration HOLD = Duration.ofMinutes(5);
     static final long HOUR = 3_600_000L;
 
-    KeyedTwoInputStreamOperatorTestHarness<String, JudgeResult, RatingEvent, CalibrationPair> h;
+    KeyedTwoInputStreamOperatorTestHarness<String, ReviewedScore, RatingEvent, CalibrationPair> h;
 
     @BeforeEach
     void open() throws Exception {
         h = new KeyedTwoInputStreamOperatorTestHarness<>(
                 new KeyedCoProcessOperator<>(new CalibrationJoiner(MAX_DELAY, HOLD)),
-                JudgeResult::requestId, RatingEvent::requestId, Types.STRING);
+                ReviewedScore::requestId, RatingEvent::requestId, Types.STRING);
         h.open();
     }
 
@@ -35,16 +35,22 @@ class CalibrationJoinerTest {
         h.close();
     }
 
-    static JudgeResult judged(String id, Integer score) {
-        return new JudgeResult(id, T0, new HashMap<>(), "helpfulness", 3, 4, "judge", score,
-                score == null ? "down" : "ok", 100, score == null ? JudgeErrors.SERVER_ERROR : null, 0, 0);
+    static final HashMap<String, String> DIMS = new HashMap<>(java.util.Map.of("surface", "chat"));
+
+    /** A score the review queue asked people to rate with probability 0.25: its ratings weigh 4. */
+    static ReviewedScore judged(String id, int score) {
+        return new ReviewedScore(id, T0, "helpfulness", 3, 4, "judge", score, DIMS, 0.25, true);
+    }
+
+    static CalibrationPair pair(String id, int judge, int human, boolean useful, long ts) {
+        return new CalibrationPair(id, "helpfulness", 3, 4, "judge", judge, human, useful, "rater-1", ts, 4.0, DIMS);
     }
 
     static RatingEvent rating(String id, long ts, String rubric, Integer version, int score, boolean useful) {
         return new RatingEvent(id, ts, "rater-1", rubric, version, score, useful);
     }
 
-    void judge(JudgeResult j) throws Exception {
+    void judge(ReviewedScore j) throws Exception {
         h.processElement1(new StreamRecord<>(j, j.ts()));
     }
 
@@ -62,8 +68,8 @@ class CalibrationJoinerTest {
         rate(rating("r1", T0 + 5 * HOUR, "helpfulness", 3, 3, false));
         rate(rating("r1", T0 + 30 * HOUR, null, null, 4, true)); // rubric/version not given: the judge's
         assertThat(h.extractOutputValues()).containsExactly(
-                new CalibrationPair("r1", "helpfulness", 3, 4, 4, 3, false, "rater-1", T0 + 5 * HOUR),
-                new CalibrationPair("r1", "helpfulness", 3, 4, 4, 4, true, "rater-1", T0 + 30 * HOUR));
+                pair("r1", 4, 3, false, T0 + 5 * HOUR),
+                pair("r1", 4, 4, true, T0 + 30 * HOUR));
         assertThat(h.numKeyedStateEntries()).isEqualTo(1);
         assertThat(h.numEventTimeTimers()).isEqualTo(1);
 
@@ -83,7 +89,7 @@ class CalibrationJoinerTest {
 
         judge(judged("r2", 2));
         assertThat(h.extractOutputValues()).containsExactly(
-                new CalibrationPair("r2", "helpfulness", 3, 4, 2, 5, true, "rater-1", T0 + HOUR));
+                pair("r2", 2, 5, true, T0 + HOUR));
         // The held rating and its hold timer are gone; only the score and its cleanup timer remain.
         assertThat(h.numKeyedStateEntries()).isEqualTo(1);
         assertThat(h.numEventTimeTimers()).isEqualTo(1);
@@ -107,11 +113,7 @@ class CalibrationJoinerTest {
     }
 
     @Test
-    void judgeErrorsAndRatingsUnderAnotherRubricVersionMakeNoPair() throws Exception {
-        judge(judged("r4", null));
-        assertThat(h.numKeyedStateEntries()).isZero();
-        assertThat(h.numEventTimeTimers()).isZero();
-
+    void ratingsUnderAnotherRubricVersionMakeNoPair() throws Exception {
         judge(judged("r5", 5));
         rate(rating("r5", T0 + HOUR, "helpfulness", 2, 5, true));
         rate(rating("r5", T0 + HOUR, "groundedness", 3, 5, true));

@@ -105,7 +105,8 @@ class JudgeBranchITCase {
 
     @Test
     void offlineJudgeScoresEverySampledRecordWithTheRubricOfItsSurface() throws Exception {
-        List<JudgeResult> out = run(responses(12), judgeCfg("offline", null, 0));
+        // a generous timeout: loading the model on a busy machine must not turn scores into timeouts
+        List<JudgeResult> out = run(responses(12), judgeCfg("offline", null, 0, Duration.ofSeconds(120)));
         assertThat(out).hasSize(11);
         assertThat(out).allSatisfy(r -> {
             assertThat(r.ok()).as(String.valueOf(r)).isTrue();

@@ -76,7 +76,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The production path end to end on real services: an in-JVM Kafka broker, the job in a
  * MiniCluster (parallelism 2, checkpoints every second, no Kryo fallback) and a real PostgreSQL
- * ({@code LLMSLO_PG_URL}; skipped without it).
+ * ({@code LLMSLO_PG_URL}, else embedded PostgreSQL started by {@link Postgres}).
  *
  * <p>The exactly-once and savepoint tests compare every row of slo_status, slo_history,
  * slo_alerts and dead_letters with a failure-free bounded run of the same input: checkpointed

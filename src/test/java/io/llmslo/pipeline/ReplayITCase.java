@@ -91,8 +91,7 @@ class ReplayITCase {
 
     @Test
     void postgresTablesEqualAnIndependentComputation() throws Exception {
-        String url = System.getenv("LLMSLO_PG_URL");
-        org.junit.jupiter.api.Assumptions.assumeTrue(url != null, "LLMSLO_PG_URL not set: no PostgreSQL");
+        String url = io.llmslo.testing.Postgres.url();
         Tables.dropAll(url);
         JobRunner.run(job(url));
         verify(url);

@@ -10,13 +10,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * The real PostgreSQL of the CI ({@code .ci/run} exports {@code LLMSLO_PG_URL}, e.g.
- * {@code jdbc:postgresql://127.0.0.1:5432/llmslo?user=llmslo&password=llmslo}). Tests that need
- * it call {@link #url()}, which skips them when the variable is absent. Each test run gets its own
- * schema, so runs can be compared table by table and never see each other's rows.
+ * A real PostgreSQL for the tests. {@code LLMSLO_PG_URL} (e.g.
+ * {@code jdbc:postgresql://127.0.0.1:5432/llmslo?user=llmslo&password=llmslo}) points them at a
+ * server of your own; without it the first {@link #url()} starts PostgreSQL 17 from the
+ * {@code io.zonky.test} jars on a free loopback port, once per test JVM, so every PostgreSQL test
+ * runs on any machine with Java and Maven. Each test run gets its own schema, so runs can be
+ * compared table by table and never see each other's rows.
  */
 public final class Postgres {
 
@@ -27,10 +29,35 @@ public final class Postgres {
 
     private Postgres() {}
 
+    private static String embeddedUrl;
+
     public static String url() {
         String url = System.getenv(ENV);
-        Assumptions.assumeTrue(url != null && !url.isBlank(), ENV + " is not set: no PostgreSQL to test against");
-        return url;
+        return url != null && !url.isBlank() ? url : embedded();
+    }
+
+    /** Started on first use and stopped when the JVM exits (the data directory is a temp dir). */
+    private static synchronized String embedded() {
+        if (embeddedUrl == null) {
+            try {
+                EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                        .setServerConfig("listen_addresses", "127.0.0.1")
+                        .setServerConfig("fsync", "off")
+                        .start();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        pg.close();
+                    } catch (java.io.IOException e) {
+                        System.err.println("embedded PostgreSQL did not stop: " + e);
+                    }
+                }));
+                embeddedUrl = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres";
+                System.out.println("[postgres] " + ENV + " not set: started embedded PostgreSQL at " + embeddedUrl);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot start embedded PostgreSQL (set " + ENV + " to use a server)", e);
+            }
+        }
+        return embeddedUrl;
     }
 
     /** A fresh, empty schema; the returned URL makes it the current one for every connection. */

@@ -17,7 +17,8 @@ import java.util.Map;
 public final class Tables {
 
     public static final List<String> ALL = List.of(
-            "slo_status", "slo_history", "slo_alerts", "dead_letters", "judge_scores", "judge_calibration");
+            "slo_status", "slo_history", "slo_alerts", "dead_letters", "judge_scores", "judge_calibration",
+            "review_queue");
 
     private Tables() {}
 

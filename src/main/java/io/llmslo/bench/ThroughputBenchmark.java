@@ -1,0 +1,243 @@
+package io.llmslo.bench;
+
+import io.llmslo.cli.JobRunner;
+import io.llmslo.config.JobConfig;
+import io.llmslo.event.Envelope;
+import io.llmslo.pipeline.LlmSloJob;
+import io.llmslo.sim.Scenario;
+import io.llmslo.sim.SimulationResult;
+import io.llmslo.sim.TrafficSimulator;
+import io.llmslo.source.EventSources;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import jdk.jfr.Recording;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/**
+ * The throughput benchmark behind {@code bench throughput}. Each run is one bounded job over the
+ * same JSONL files in a local MiniCluster of this process; its rate is input lines / wall time of
+ * {@code execute} (start-up included, so use enough traffic for it not to matter). Every output
+ * of the full job goes to a discarding sink: the benchmark measures the engine, not a database.
+ */
+public final class ThroughputBenchmark {
+
+    /** One run's measurements. */
+    public record Result(String run, long events, double seconds, long peakHeapBytes, long peakRssBytes,
+            long checkpointBytes, List<String> topFrames) {
+        public double eventsPerSecond() {
+            return events / seconds;
+        }
+    }
+
+    private final Path dir;
+    private final int parallelism;
+    private final PrintStream out;
+    private long events;
+
+    public ThroughputBenchmark(Path dir, int parallelism, PrintStream out) {
+        this.dir = dir;
+        this.parallelism = parallelism;
+        this.out = out;
+    }
+
+    /** Writes one dense day of traffic (judge text included, as a gateway sends it). */
+    public SimulationResult simulate(int requestsPerDay, long seed) throws IOException {
+        Scenario sc = Scenario.parse("start: 2026-10-01T00:00:00Z\ndays: 1\nrequests_per_day: " + requestsPerDay
+                + "\nseed: " + seed + "\ninvalid_rate: 0\n", "bench-throughput");
+        long t0 = System.nanoTime();
+        SimulationResult r = TrafficSimulator.run(sc, dir.resolve("traffic"));
+        events = r.totalLines();
+        out.printf("traffic: %s (%.1f s)%n", r.summary(), (System.nanoTime() - t0) / 1e9);
+        return r;
+    }
+
+    public List<Result> runAll(List<String> runs, String profile) throws Exception {
+        out.printf("machine: %d cores, max heap %d MiB, %s %s, parallelism %d, %s%n",
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+                System.getProperty("java.vm.name"), System.getProperty("java.version"), parallelism, Instant.now());
+        Map<String, Result> results = new LinkedHashMap<>();
+        for (String run : runs) {
+            Result r = run(run, run.equals(profile));
+            results.put(run, r);
+            out.printf("%-8s %,10d events in %6.1f s = %,9.0f events/s (%,.0f per core); peak heap %,d MiB, "
+                            + "peak RSS %,d MiB, checkpoint %,d KiB%n",
+                    run, r.events(), r.seconds(), r.eventsPerSecond(),
+                    r.eventsPerSecond() / Runtime.getRuntime().availableProcessors(), r.peakHeapBytes() >> 20,
+                    r.peakRssBytes() >> 20, r.checkpointBytes() >> 10);
+            if (!r.topFrames().isEmpty()) {
+                out.println("  JFR top frames (self samples) of " + run + ":");
+                r.topFrames().forEach(f -> out.println("    " + f));
+            }
+        }
+        Result parse = results.get("parse");
+        if (parse != null) {
+            for (String full : List.of("rocksdb", "heap")) {
+                Result r = results.get(full);
+                if (r != null) {
+                    out.printf("ratio %s/parse = %.3f%n", full, r.eventsPerSecond() / parse.eventsPerSecond());
+                }
+            }
+        }
+        out.flush();
+        return new ArrayList<>(results.values());
+    }
+
+    /** One run: "parse" (sources + discarding sink), "heap" or "rocksdb" (the full job). */
+    public Result run(String run, boolean profile) throws Exception {
+        if (!List.of("parse", "heap", "rocksdb").contains(run)) {
+            throw new IllegalArgumentException("unknown run '" + run + "': parse, heap or rocksdb");
+        }
+        Path checkpoints = dir.resolve("checkpoints-" + run + "-" + System.nanoTime());
+        JobConfig cfg = config(run.equals("rocksdb") ? "rocksdb" : "heap", checkpoints);
+        StreamExecutionEnvironment env = JobRunner.environment(cfg);
+        DataStream<Envelope> input = EventSources.create(env, cfg);
+        if (run.equals("parse")) {
+            input.sinkTo(new DiscardingSink<>()).name("discard").uid("discard");
+        } else {
+            LlmSloJob.build(cfg, input, new LlmSloJob.Sinks(new DiscardingSink<>(), new DiscardingSink<>(),
+                    new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>()), null);
+        }
+        System.gc();
+        try (Sampler sampler = new Sampler(checkpoints); Recording jfr = profile ? startJfr() : null) {
+            long t0 = System.nanoTime();
+            env.execute("bench-" + run);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            List<String> frames = List.of();
+            if (jfr != null) {
+                jfr.stop();
+                Path file = dir.resolve("profile-" + run + ".jfr");
+                jfr.dump(file);
+                frames = JfrSummary.topFrames(file, 12);
+                out.println("  JFR recording: " + file);
+            }
+            sampler.close();
+            return new Result(run, events, seconds, sampler.peakHeap, sampler.peakRss, sampler.peakCheckpoint,
+                    frames);
+        }
+    }
+
+    private static Recording startJfr() {
+        Recording r = new Recording();
+        r.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(10));
+        r.enable("jdk.NativeMethodSample").withPeriod(java.time.Duration.ofMillis(20));
+        r.start();
+        return r;
+    }
+
+    private JobConfig config(String backend, Path checkpoints) {
+        Path traffic = dir.resolve("traffic");
+        String yaml = """
+                name: bench-throughput
+                parallelism: %d
+                sources:
+                  type: files
+                  responses: %s
+                  feedback: %s
+                  ratings: %s
+                judge:
+                  enabled: false
+                cohorts:
+                  grouping_sets:
+                    - [surface]
+                    - [surface, model]
+                    - [surface, cohort.region]
+                    - [surface, cohort.locale]
+                output:
+                  jdbc_url: jdbc:sqlite:%s
+                  history_interval: 5m
+                state:
+                  backend: %s
+                  incremental: true
+                  checkpoint_dir: %s
+                  checkpoint_interval: 10s
+                  exactly_once: true
+                """.formatted(parallelism, traffic.resolve(TrafficSimulator.RESPONSES),
+                traffic.resolve(TrafficSimulator.FEEDBACK), traffic.resolve(TrafficSimulator.RATINGS),
+                dir.resolve("unused.db"), backend, checkpoints.toUri());
+        return JobConfig.parse(dir.resolve("bench.yaml").toString(), yaml);
+    }
+
+    /** Polls heap use, resident memory and the checkpoint directory's size while a run goes. */
+    private static final class Sampler implements AutoCloseable {
+        private final Path checkpoints;
+        private final Thread thread;
+        private volatile boolean stop;
+        volatile long peakHeap;
+        volatile long peakRss;
+        volatile long peakCheckpoint;
+
+        Sampler(Path checkpoints) {
+            this.checkpoints = checkpoints;
+            this.thread = new Thread(this::loop, "bench-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void loop() {
+            int tick = 0;
+            while (!stop) {
+                long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                peakHeap = Math.max(peakHeap, heap);
+                peakRss = Math.max(peakRss, rss());
+                if (tick++ % 5 == 0) {
+                    peakCheckpoint = Math.max(peakCheckpoint, latestCheckpointBytes(checkpoints));
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (!stop) {
+                stop = true;
+                thread.interrupt();
+                thread.join();
+            }
+        }
+    }
+
+    private static long rss() {
+        try {
+            String[] statm = Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
+            return Long.parseLong(statm[1]) * 4096;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Bytes a restore would read: the files of the job's checkpoint directory (the latest retained
+     * checkpoint's own files plus the shared files of incremental RocksDB checkpoints).
+     */
+    static long latestCheckpointBytes(Path root) {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0; // deleted while walking: an older checkpoint being subsumed
+                }
+            }).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.llmslo.slo;
+
+import io.llmslo.event.RecordGuard;
+import java.util.Set;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Runs on every subtask that produces observations (chained to it, no shuffle before it): fans
+ * each observation out to its cohorts and folds it into {@link PartialBuckets}. Partials leave
+ * when the watermark passes their minute, before a checkpoint barrier (so no partial is ever in
+ * a checkpoint: exactly-once needs no operator state here), and at the end of input.
+ *
+ * <p>It also reports this subtask's latest observation time, rounded up to the history
+ * interval, on {@link #PROGRESS} each time it moves on: at most once per interval of event time,
+ * so finding the common end of a bounded run needs no single-task funnel.
+ */
+public class LocalAggregationOperator extends AbstractStreamOperator<PartialBucket>
+        implements OneInputStreamOperator<Observation, PartialBucket> {
+
+    public static final OutputTag<Long> PROGRESS = new OutputTag<>("observation-progress", TypeInformation.of(Long.class));
+
+    /** Open partials per subtask before an early flush: a few minutes of every series. */
+    static final int MAX_OPEN = 50_000;
+
+    private final CohortKeys cohorts;
+    private final Set<String> sketched;
+    private final long interval;
+    private final int maxOpen;
+
+    private transient PartialBuckets partials;
+    private transient long reportedEnd;
+    private transient StreamRecord<PartialBucket> reuse;
+
+    public LocalAggregationOperator(CohortKeys cohorts, Set<String> sketched, long intervalMs) {
+        this(cohorts, sketched, intervalMs, MAX_OPEN);
+    }
+
+    LocalAggregationOperator(CohortKeys cohorts, Set<String> sketched, long intervalMs, int maxOpen) {
+        this.cohorts = cohorts;
+        this.sketched = Set.copyOf(sketched);
+        this.interval = intervalMs;
+        this.maxOpen = maxOpen;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        partials = new PartialBuckets(cohorts, sketched, maxOpen);
+        reportedEnd = Long.MIN_VALUE;
+        reuse = new StreamRecord<>(null);
+    }
+
+    @Override
+    public void processElement(StreamRecord<Observation> element) throws Exception {
+        Observation o = element.getValue();
+        long end = TimeBuckets.endOf(o.t(), interval);
+        if (end > reportedEnd) {
+            reportedEnd = end;
+            output.collect(PROGRESS, new StreamRecord<>(end));
+        }
+        RecordGuard.run("cohort-partials", "observations", o.t(), o::toString,
+                d -> output.collect(RecordGuard.DEAD_LETTERS, new StreamRecord<>(d)), () -> {
+                    if (partials.add(o)) {
+                        partials.flushAll(this::emit);
+                    }
+                });
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        // the watermark says no observation at or before it is still to come (bar late ones,
+        // which simply make a second partial): its minutes are complete here
+        partials.flushUpTo(mark.getTimestamp(), this::emit);
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        partials.flushAll(this::emit);
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void finish() throws Exception {
+        partials.flushAll(this::emit);
+        super.finish();
+    }
+
+    private void emit(PartialBucket p) {
+        output.collect(reuse.replace(p));
+    }
+}
