@@ -54,6 +54,9 @@ public class DetectionCommand implements Callable<Integer> {
 
     static final long HOUR = 3_600_000L;
 
+    /** Per rule: each incident's delay as a multiple of its limit (infinite when missed). */
+    final List<List<Double>> ratios = new ArrayList<>();
+
     /**
      * An injected incident: the scenario file, the SLO whose statistical limit is the yardstick and
      * the cohort that holds exactly the affected traffic; {@code slos} are all SLOs it may
@@ -82,7 +85,7 @@ public class DetectionCommand implements Callable<Integer> {
                         Map.of("surface", "agent", "cohort.locale", "de-DE"), day9, null),
                 new Incident("ttft-agent-x2.yaml", "TTFT ×2, agent", SloCatalog.TTFT, "surface=agent", LATENCY,
                         Map.of("surface", "agent"), day9, null),
-                new Incident("latency-chat-en-x1.4.yaml", "latency ×1.4, chat en-US", SloCatalog.TTFT,
+                new Incident("latency-chat-en-x1.6.yaml", "latency ×1.6, chat en-US", SloCatalog.TTFT,
                         "surface=chat,cohort.locale=en-US", LATENCY, Map.of("surface", "chat", "cohort.locale", "en-US"),
                         day9, null),
                 new Incident("cost-agent-ja-x8.yaml", "cost ×8, agent ja-JP", SloCatalog.COST,
@@ -129,6 +132,9 @@ public class DetectionCommand implements Callable<Integer> {
         }
 
         List<String[]> incidentRows = new ArrayList<>();
+        for (int r = 0; r < DetectionBench.RULES.length; r++) {
+            ratios.add(new ArrayList<>());
+        }
         for (Incident inc : incidents()) {
             if (!selected(inc.file())) {
                 continue;
@@ -139,7 +145,7 @@ public class DetectionCommand implements Callable<Integer> {
             long end = sc.end().toEpochMilli();
             List<Row> rows = DetectionBench.run(series.values(), catalog, end, false, sc.seed());
             falseRows.add(falseAlertRow(inc.label(), series.size(), sc.days(), rows, inc));
-            incidentRows.addAll(incidentRows(inc, series, rows, catalog, end));
+            incidentRows.addAll(incidentRows(inc, series, rows, catalog, end, ratios));
         }
 
         out.println("### False alerts per 30 days over all series (alert openings, any severity)");
@@ -158,6 +164,20 @@ public class DetectionCommand implements Callable<Integer> {
         }
         h.add("most specific cohort (sequential)");
         table(out, h.toArray(String[]::new), incidentRows);
+        out.println();
+        out.println("Per rule over the incidents: median delay as a multiple of the limit (a miss counts as"
+                + " infinite), misses.");
+        out.println();
+        List<String[]> summary = new ArrayList<>();
+        for (int r = 0; r < DetectionBench.RULES.length; r++) {
+            List<Double> x = new ArrayList<>(ratios.get(r));
+            Collections.sort(x);
+            long missed = x.stream().filter(v -> v.isInfinite()).count();
+            String med = x.isEmpty() ? "–" : x.size() % 2 == 1 ? fmt(x.get(x.size() / 2))
+                    : fmt((x.get(x.size() / 2 - 1) + x.get(x.size() / 2)) / 2);
+            summary.add(new String[] {DetectionBench.RULES[r], med, Long.toString(missed)});
+        }
+        table(out, new String[] {"rule", "median × limit", "missed"}, summary);
         out.println();
         out.printf(Locale.ROOT, "Runtime: %.0f s.%n", (System.nanoTime() - started) / 1e9);
         out.flush();
@@ -218,8 +238,12 @@ public class DetectionCommand implements Callable<Integer> {
         return true;
     }
 
+    static String fmt(double v) {
+        return Double.isInfinite(v) ? "∞" : String.format(Locale.ROOT, "%.1f×", v);
+    }
+
     static List<String[]> incidentRows(Incident inc, Map<String, Series> series, List<Row> rows, SloCatalog catalog,
-            long end) {
+            long end, List<List<Double>> ratios) {
         double target = catalog.get(inc.slo()).target();
         Series own = series.get(inc.slo() + "|" + inc.cohort());
         long from = inc.from().toEpochMilli();
@@ -241,11 +265,17 @@ public class DetectionCommand implements Callable<Integer> {
             AlertEvent first = mine.stream().filter(e -> AlertEvent.FIRING.equals(e.state())).findFirst().orElse(null);
             if (first == null) {
                 row[4 + r] = "missed";
+                if (limit > 0) {
+                    ratios.get(r).add(Double.POSITIVE_INFINITY);
+                }
                 continue;
             }
             double delayH = (first.at() - from) / (double) HOUR;
             long traffic = own == null ? 0 : own.count(from, first.at());
             String ratio = limit > 0 ? String.format(Locale.ROOT, "%.1f×", traffic / (double) limit) : "–";
+            if (limit > 0) {
+                ratios.get(r).add(traffic / (double) limit);
+            }
             String resolve = "";
             if (inc.to() != null) {
                 // the incident cohort's own alerts, then every overlapping cohort's
