@@ -108,6 +108,11 @@ public final class JobRunner {
     public static JobExecutionResult run(JobConfig cfg) throws Exception {
         cfg.checkFiles();
         createTables(cfg);
+        return graph(cfg).execute("llm-slo " + cfg.name);
+    }
+
+    /** The job's environment with its whole graph built, not yet executed (run, plan). */
+    public static StreamExecutionEnvironment graph(JobConfig cfg) {
         StreamExecutionEnvironment env = environment(cfg);
         DataStream<Envelope> events = EventSources.create(env, cfg);
         LlmSloJob.Outputs outputs = LlmSloJob.build(cfg, events, jdbcSinks(cfg), JudgeBranch.forJob(cfg,
@@ -115,7 +120,7 @@ public final class JobRunner {
                 new JdbcUpsertSink<>(jdbcSettings(cfg), TableSchemas.reviewQueue())));
         addAlertTopic(cfg, outputs);
         addAlertmanager(cfg, outputs);
-        return env.execute("llm-slo " + cfg.name);
+        return env;
     }
 
     /**

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "llm-slo", mixinStandardHelpOptions = true, version = "llm-slo 0.1.0",
         description = "Per-cohort quality, latency, cost and availability SLOs for LLM traffic on Flink.",
         subcommands = {RunCommand.class, SimulateCommand.class, DemoCommand.class, DashboardCommand.class,
-                RubricCommand.class, RatingsCommand.class, SloCommand.class, io.llmslo.bench.BenchCommand.class})
+                RubricCommand.class, RatingsCommand.class, SloCommand.class, PlanCommand.class,
+                io.llmslo.bench.BenchCommand.class})
 public class Main {
 
     public static void main(String[] args) {

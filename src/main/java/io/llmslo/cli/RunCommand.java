@@ -1,7 +1,9 @@
 package io.llmslo.cli;
 
 import io.llmslo.config.JobConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
 import picocli.CommandLine.Command;
@@ -25,9 +27,19 @@ public class RunCommand implements Callable<Integer> {
             // detached (web/REST submission): execute() returned once the job was submitted
             System.out.printf("job %s submitted as %s%n", cfg.name, result.getJobID());
         } else if (result != null && !result.getJobID().toString().isEmpty() && cfg.bounded()) {
-            System.out.printf("job %s finished in %.1f s; tables at %s%n", cfg.name, seconds,
-                    JobRunner.jdbcSettings(cfg).redactedUrl());
+            String url = JobRunner.jdbcSettings(cfg).redactedUrl();
+            System.out.printf("job %s finished in %.1f s; tables at %s%n", cfg.name, seconds, url);
+            try (Connection c = JobRunner.jdbcSettings(cfg).connect()) {
+                System.out.print(RunSummary.read(cfg, c).format(url, engineLog()));
+            }
         }
         return 0;
+    }
+
+    /** Where log4j2.xml sends the engine's warnings, when it wrote any. */
+    static String engineLog() {
+        Path log = Path.of(System.getProperty("llmslo.log.file",
+                Path.of(System.getProperty("java.io.tmpdir"), "llm-slo.log").toString()));
+        return Files.isRegularFile(log) ? log.toString() : null;
     }
 }

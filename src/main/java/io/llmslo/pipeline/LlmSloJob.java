@@ -5,6 +5,7 @@ import io.llmslo.event.DeadLetter;
 import io.llmslo.event.Envelope;
 import io.llmslo.event.RecordGuard;
 import io.llmslo.join.RequestJoiner;
+import io.llmslo.judge.CalibrationPair;
 import io.llmslo.judge.JudgeResult;
 import io.llmslo.slo.AlertEvent;
 import io.llmslo.slo.CohortKeys;
@@ -66,15 +67,23 @@ public final class LlmSloJob {
         JudgeBranch.Calibrated calibrated = null;
         if (judge != null) {
             judged = judge.judge(joined.getSideOutput(RequestJoiner.UNIQUE_RESPONSES));
+            calibrated = judge.calibrate(judged, joined.getSideOutput(RequestJoiner.JOINED_RATINGS));
             SingleOutputStreamOperator<Observation> judgeObservations = judged
                     .process(new GuardedFlatMap<>("judge-observations", "judge_scores",
                             new JudgeObservationFunction(observations), JudgeResult::toString),
                             TypeInformation.of(Observation.class))
                     .name("judge-observations")
                     .uid("judge-observations");
-            deadLetters = deadLetters.union(judgeObservations.getSideOutput(RecordGuard.DEAD_LETTERS));
-            allObservations = joined.union(judgeObservations);
-            calibrated = judge.calibrate(judged, joined.getSideOutput(RequestJoiner.JOINED_RATINGS));
+            // the judged-and-rated pairs that correct the judge, at the rating's time
+            SingleOutputStreamOperator<Observation> pairObservations = calibrated.pairs()
+                    .process(new GuardedFlatMap<>("judge-pair-observations", "ratings",
+                            new JudgePairObservationFunction(observations), CalibrationPair::toString),
+                            TypeInformation.of(Observation.class))
+                    .name("judge-pair-observations")
+                    .uid("judge-pair-observations");
+            deadLetters = deadLetters.union(judgeObservations.getSideOutput(RecordGuard.DEAD_LETTERS),
+                    pairObservations.getSideOutput(RecordGuard.DEAD_LETTERS));
+            allObservations = joined.union(judgeObservations, pairObservations);
         }
 
         // local-global aggregation: each producing subtask folds its observations into partial
@@ -91,7 +100,8 @@ public final class LlmSloJob {
         SingleOutputStreamOperator<SloStatus> statuses = partials
                 .keyBy(PartialBucket::key)
                 .connect(progress)
-                .process(new SloEvaluatorFunction(cfg.slo, cfg.output.historyInterval()))
+                .process(new SloEvaluatorFunction(cfg.slo, cfg.output.historyInterval(),
+                        judge == null ? null : judge.correction()))
                 .name("slo-evaluator")
                 .uid("slo-evaluator");
         DataStream<AlertEvent> alerts = statuses.getSideOutput(SloEvaluatorFunction.ALERTS);

@@ -1,6 +1,10 @@
 package io.llmslo.slo;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Quantiles over a window from mergeable sketches: each minute bucket carries its sketch, each
@@ -8,6 +12,9 @@ import com.datadoghq.sketch.ddsketch.DDSketch;
  * merges whole hours plus the current hour's minutes (cached per series in {@link SketchCache}).
  */
 final class HourSketches {
+
+    /** Up to this many hours since the last close, step through them; beyond, visit those in state. */
+    private static final long MAX_HOUR_STEPS = 48;
 
     private final long windowMs;
     private final double quantile;
@@ -32,7 +39,22 @@ final class HourSketches {
             // the series' data starts in the hour of its first evaluation
             p.sketchedTo = TimeBuckets.floorTo(now - 1, TimeBuckets.HOUR);
         }
-        for (long h = p.sketchedTo + TimeBuckets.HOUR; h <= now; h += TimeBuckets.HOUR) {
+        // after a long quiet spell only the hours that hold data are visited: work never grows
+        // with empty event time (DESIGN §7b)
+        List<Long> due = new ArrayList<>();
+        if ((now - p.sketchedTo) / TimeBuckets.HOUR <= MAX_HOUR_STEPS) {
+            for (long h = p.sketchedTo + TimeBuckets.HOUR; h <= now; h += TimeBuckets.HOUR) {
+                due.add(h);
+            }
+        } else {
+            for (Map.Entry<Long, Bucket> e : s.hours().entries()) {
+                if (e.getKey() > p.sketchedTo && e.getKey() <= now) {
+                    due.add(e.getKey());
+                }
+            }
+            Collections.sort(due);
+        }
+        for (long h : due) {
             Bucket hour = s.hours().get(h);
             if (hour != null) {
                 DDSketch merged = QuantileSketches.empty();
@@ -45,8 +67,8 @@ final class HourSketches {
                 s.hours().put(h, new Bucket(hour.n, hour.good,
                         merged.getCount() > 0 ? QuantileSketches.encode(merged) : null));
             }
-            p.sketchedTo = h;
         }
+        p.sketchedTo = Math.max(p.sketchedTo, TimeBuckets.floorTo(now, TimeBuckets.HOUR));
     }
 
     /**

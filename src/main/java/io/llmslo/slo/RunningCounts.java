@@ -113,19 +113,30 @@ final class RunningCounts {
                 : TimeBuckets.floorTo(now, TimeBuckets.HOUR) - length;
     }
 
+    /** Reads of C(x) during one evaluation at {@code now}, whose C is {@code current}. */
+    View view(long now, Bucket current, SeriesState s, MinuteCounter counter) {
+        return new View(now, current, s, counter, intervalMs);
+    }
+
     /** Reads of C(x) during one evaluation; windows of equal length share a start, looked up once. */
     static final class View {
         private final BucketStore counts;
         private final SeriesProgress progress;
+        private final BucketStore minutes;
+        private final MinuteCounter counter;
+        private final long interval;
         private final long now;
         private final Bucket current;
         private final Map<Long, Bucket> memo = new HashMap<>();
 
-        View(long now, Bucket current, BucketStore counts, SeriesProgress progress) {
+        private View(long now, Bucket current, SeriesState s, MinuteCounter counter, long interval) {
             this.now = now;
             this.current = current;
-            this.counts = counts;
-            this.progress = progress;
+            this.counts = s.runningCounts();
+            this.progress = s.progress();
+            this.minutes = s.minutes();
+            this.counter = counter;
+            this.interval = interval;
         }
 
         /** The window of this length ending at the evaluation instant. */
@@ -138,18 +149,43 @@ final class RunningCounts {
             return WindowCounts.between(at(end), at(start));
         }
 
-        /** C(x): zero before the series began; otherwise the value at x (or the latest before). */
+        /**
+         * C(x): zero before the series began; the stored value at an evaluation instant; between
+         * instants (a window that is not a multiple of the interval) the instant before plus the
+         * minute buckets up to x, exact while those minutes are kept; otherwise the latest before.
+         */
         Bucket at(long x) throws Exception {
+            Bucket c = memo.get(x);
+            if (c == null) {
+                c = lookup(x);
+                memo.put(x, c);
+            }
+            return c;
+        }
+
+        private Bucket lookup(long x) throws Exception {
+            boolean offGrid = x % interval != 0 && x % TimeBuckets.MINUTE == 0;
+            if (offGrid && x > now - TimeBuckets.MINUTE_HORIZON - interval && progress.firstEval != Long.MIN_VALUE) {
+                long floor = TimeBuckets.floorTo(x, interval);
+                Bucket base = floor < progress.firstEval ? ZERO : counts.get(floor);
+                if (base != null) {
+                    long n = base.n;
+                    long good = base.good;
+                    for (long m = floor + TimeBuckets.MINUTE; m <= x; m += TimeBuckets.MINUTE) {
+                        Bucket b = minutes.get(m);
+                        if (b != null) {
+                            long[] add = counter.count(m, b);
+                            n += add[0];
+                            good += add[1];
+                        }
+                    }
+                    return new Bucket(n, good, null);
+                }
+            }
             if (progress.firstEval == Long.MIN_VALUE || x < progress.firstEval) {
                 return ZERO;
             }
-            Bucket c = memo.get(x);
-            if (c == null) {
-                c = counts.get(x);
-                if (c != null) {
-                    memo.put(x, c);
-                }
-            }
+            Bucket c = counts.get(x);
             if (c != null) {
                 return c;
             }

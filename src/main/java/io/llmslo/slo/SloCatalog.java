@@ -137,6 +137,7 @@ public final class SloCatalog implements Serializable {
             if (d.kind() != SloKind.REFUSAL_DRIFT) {
                 checkTiersAttainable(slo, d, tiersKey(slo, overrides.get(base.name()), base));
             }
+            checkWindowsExact(slo, d, overrides.get(base.name()), tiersKey(slo, overrides.get(base.name()), base));
             out.put(d.name(), d);
         }
         return new SloCatalog(out);
@@ -213,6 +214,40 @@ public final class SloCatalog implements Serializable {
         }
         String shared = base.isQuality() ? "quality_tiers" : "tiers";
         return slo.has(shared) ? slo.get(shared).path() : null;
+    }
+
+    /**
+     * Every window is summed exactly for every allowed history interval (RunningCounts): windows
+     * up to 6 h to the minute, longer ones from whole hours. A length that is neither (90 s, 7h30m)
+     * would be silently widened, so it is rejected here, naming the key.
+     */
+    private static void checkWindowsExact(ConfigNode slo, SloDefinition d, ConfigNode override, String tiersKey) {
+        String own = override != null ? override.path() : slo.path() + ".definitions." + d.name();
+        checkExact(slo, own + ".window", d.window());
+        checkExact(slo, override != null && override.has("budget_period") ? own + ".budget_period"
+                : slo.path() + ".budget_period", d.budgetPeriod());
+        if (d.baseline() != null) {
+            checkExact(slo, own + ".baseline", d.baseline());
+        }
+        String tiers = tiersKey == null ? "(default tiers)" : tiersKey;
+        for (int i = 0; i < d.tiers().size(); i++) {
+            BurnTier t = d.tiers().get(i);
+            checkExact(slo, tiers + "[" + i + "].long", t.longWindow());
+            if (t.shortWindow() != null) {
+                checkExact(slo, tiers + "[" + i + "].short", t.shortWindow());
+            }
+        }
+    }
+
+    static void checkExact(ConfigNode slo, String key, Duration w) {
+        long ms = w.toMillis();
+        boolean exact = ms > 0 && (ms <= TimeBuckets.MINUTE_HORIZON ? ms % TimeBuckets.MINUTE == 0
+                : ms % TimeBuckets.HOUR == 0);
+        if (!exact) {
+            throw new ConfigException(slo.file() + ": key '" + key + "' expected whole minutes up to 6h"
+                    + " or whole hours beyond (windows are summed exactly from minute and hour buckets), got "
+                    + Durations.format(w));
+        }
     }
 
     /** A tier at or above 1 / (1 − target) can never fire: reject it instead of shipping a dud. */

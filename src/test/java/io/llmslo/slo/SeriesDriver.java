@@ -20,12 +20,20 @@ final class SeriesDriver {
     final List<AlertEvent> transitions = new ArrayList<>();
     final List<SloStatus> statuses = new ArrayList<>();
     long nextEval = Long.MIN_VALUE;
+    final long step;
 
     SeriesDriver(SloDefinition def) {
-        engine = new SloEngine(def);
+        this(def, STEP);
+    }
+
+    /** Evaluating every {@code step} (a history interval other than 5 minutes). */
+    SeriesDriver(SloDefinition def, long step) {
+        this.step = step;
+        engine = new SloEngine(def, step);
     }
 
     SeriesDriver(SloDefinition def, io.llmslo.slo.alert.AlertPolicy policy) {
+        step = STEP;
         engine = new SloEngine(def, STEP, policy);
     }
 
@@ -42,7 +50,7 @@ final class SeriesDriver {
         advanceTo(t - LAG);
         engine.add(new CohortObservation("k", engine.definition().name(), "*", t, good, value), state);
         if (nextEval == Long.MIN_VALUE) {
-            nextEval = TimeBuckets.endOf(t, STEP);
+            nextEval = TimeBuckets.endOf(t, step);
         }
     }
 
@@ -52,7 +60,7 @@ final class SeriesDriver {
             statuses.add(e.status());
             transitions.addAll(e.transitions());
             engine.prune(nextEval, state);
-            nextEval += STEP;
+            nextEval += step;
         }
     }
 

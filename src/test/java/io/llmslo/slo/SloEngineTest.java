@@ -80,4 +80,57 @@ class SloEngineTest {
         assertThat(s.last().good()).isEqualTo(100);
         assertThat(s.last().burn1h()).isEqualTo(0.0);
     }
+
+    /** Counts point reads, to show that work does not grow with empty event time (DESIGN §7b). */
+    static final class CountingStore implements BucketStore {
+        final BucketStore inner = BucketStore.inMemory();
+        long gets;
+
+        @Override
+        public Bucket get(long end) throws Exception {
+            gets++;
+            return inner.get(end);
+        }
+
+        @Override
+        public void put(long end, Bucket bucket) throws Exception {
+            inner.put(end, bucket);
+        }
+
+        @Override
+        public void remove(long end) throws Exception {
+            inner.remove(end);
+        }
+
+        @Override
+        public Iterable<java.util.Map.Entry<Long, Bucket>> entries() throws Exception {
+            return inner.entries();
+        }
+    }
+
+    @Test
+    void aGapOfYearsBetweenRecordsCostsNoMoreThanAShortOne() throws Exception {
+        long[] reads = new long[2];
+        long[] gaps = {3 * 24 * HOUR, 3L * 365 * 24 * HOUR};
+        for (int g = 0; g < 2; g++) {
+            CountingStore hours = new CountingStore();
+            CountingStore minutes = new CountingStore();
+            SloEngine engine = new SloEngine(catalog.get(SloCatalog.TOTAL));
+            SeriesState st = new SeriesState(minutes, hours, BucketStore.inMemory(), new SeriesProgress(),
+                    new TailBaseline(), new SketchCache(), new io.llmslo.slo.alert.AlertState());
+            for (int i = 0; i < 30; i++) {
+                engine.add(new CohortObservation("k", SloCatalog.TOTAL, "*", T0 + i * MIN + 1, true, 900), st);
+            }
+            engine.evaluate(T0 + 30 * MIN, "*", st);
+            long resume = T0 + 30 * MIN + gaps[g];
+            engine.add(new CohortObservation("k", SloCatalog.TOTAL, "*", resume + 1, true, 900), st);
+            hours.gets = 0;
+            minutes.gets = 0;
+            engine.evaluate(TimeBuckets.endOf(resume + 1, 5 * MIN), "*", st);
+            engine.prune(TimeBuckets.endOf(resume + 1, 5 * MIN), st);
+            reads[g] = hours.gets + minutes.gets;
+        }
+        // the same bounded number of reads (the window's buckets), not one per empty hour
+        assertThat(reads[1]).isLessThanOrEqualTo(reads[0]);
+    }
 }
