@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -106,9 +107,19 @@ public final class JobRunner {
     }
 
     public static JobExecutionResult run(JobConfig cfg) throws Exception {
+        return start(cfg).getJobExecutionResult().get();
+    }
+
+    /** Submits the job without waiting for it (progress: {@link JobClient#getAccumulators()}). */
+    public static JobClient start(JobConfig cfg) throws Exception {
+        StreamExecutionEnvironment env = prepare(cfg);
+        return env.executeAsync("llm-slo " + cfg.name);
+    }
+
+    private static StreamExecutionEnvironment prepare(JobConfig cfg) throws Exception {
         cfg.checkFiles();
         createTables(cfg);
-        return graph(cfg).execute("llm-slo " + cfg.name);
+        return graph(cfg);
     }
 
     /** The job's environment with its whole graph built, not yet executed (run, plan). */
