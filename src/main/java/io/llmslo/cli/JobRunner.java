@@ -21,6 +21,7 @@ import java.sql.SQLException;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
@@ -56,6 +57,12 @@ public final class JobRunner {
                     cfg.state.exactlyOnce() ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
             // with RocksDB and a big window, keep the job mostly processing, not checkpointing
             conf.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, cfg.state.checkpointInterval().dividedBy(2));
+        }
+        if (cfg.prometheusPort != null) {
+            // local runs only: a cluster takes reporters from its own config (see docker-compose.yml)
+            conf.set(ConfigOptions.key("metrics.reporter.prom.factory.class").stringType().noDefaultValue(),
+                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            conf.set(ConfigOptions.key("metrics.reporter.prom.port").stringType().noDefaultValue(), cfg.prometheusPort);
         }
         // every stream and state type is a POJO/record: a silent Kryo fallback is a bug
         conf.set(PipelineOptions.GENERIC_TYPES, false);

@@ -69,6 +69,9 @@ public final class JudgeFunction extends RichAsyncFunction<ResponseEvent, JudgeR
             return t;
         });
         pool.allowCoreThreadTimeOut(true);
+        // judge backlog: requests queued for a judge thread plus those being judged
+        io.llmslo.metrics.JobMetrics.group(getRuntimeContext().getMetricGroup())
+                .gauge("judge_backlog", () -> pool.getQueue().size() + pool.getActiveCount());
     }
 
     @Override
