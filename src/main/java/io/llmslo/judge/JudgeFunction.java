@@ -127,7 +127,7 @@ public final class JudgeFunction extends RichAsyncFunction<ResponseEvent, JudgeR
     private JudgeResult result(ResponseEvent r, Rubric rubric, JudgeVerdict v, long start) {
         long latencyMs = (System.nanoTime() - start) / 1_000_000;
         return new JudgeResult(r.requestId(), r.ts(), Dimensions.of(r), rubric.id(), rubric.version(),
-                rubric.passThreshold(), client.model(), v.score(), v.reason(), latencyMs, v.error(),
+                rubric.passThreshold(), client.model(), v.score(), Secrets.scrubReason(v.reason(), null), latencyMs, v.error(),
                 v.inputTokens(), v.outputTokens());
     }
 
