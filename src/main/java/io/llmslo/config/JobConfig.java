@@ -108,7 +108,7 @@ public final class JobConfig implements Serializable {
      * rater tool.
      */
     public record Review(boolean enabled, int minPairs, Duration window, double minRate, double uncertainBoost,
-            ArrayList<String> strata, String topic) implements Serializable {}
+            ArrayList<String> strata, String topic, boolean weightRatings) implements Serializable {}
 
     public record Output(
             String jdbcUrl,
@@ -390,11 +390,13 @@ public final class JobConfig implements Serializable {
     }
 
     private static Review review(ConfigNode r) {
-        r.allowOnly("enabled", "min_pairs", "window", "min_rate", "uncertain_boost", "strata", "topic");
+        r.allowOnly("enabled", "min_pairs", "window", "min_rate", "uncertain_boost", "strata", "topic",
+                "weight_ratings");
         ArrayList<String> strata = new ArrayList<>(r.has("strata") ? r.strings("strata") : List.of("surface", "model"));
         return new Review(r.bool("enabled", true), r.integer("min_pairs", 30, 1, 1_000_000),
                 r.duration("window", Duration.ofHours(24)), r.number("min_rate", 0.01, 1e-6, 1),
-                r.number("uncertain_boost", 3, 1, 1000), strata, r.string("topic", "llm.review_queue"));
+                r.number("uncertain_boost", 3, 1, 1000), strata, r.string("topic", "llm.review_queue"),
+                r.bool("weight_ratings", true));
     }
 
     private static List<List<String>> cohorts(ConfigNode c) {
