@@ -37,6 +37,8 @@ public final class JobConfig implements Serializable {
     public final State state;
     /** Alert transitions to Alertmanager ({@code alertmanager:}), or null. */
     public final io.llmslo.sink.AlertmanagerSettings alertmanager;
+    /** {@code metrics.prometheus_port}: Flink's Prometheus reporter for local runs, or null (off). */
+    public final String prometheusPort;
     /** " (line l, column c)" of the keys {@link #checkFiles()} reports on. */
     private final HashMap<String, String> where = new HashMap<>();
 
@@ -103,7 +105,7 @@ public final class JobConfig implements Serializable {
      * rater tool.
      */
     public record Review(boolean enabled, int minPairs, Duration window, double minRate, double uncertainBoost,
-            ArrayList<String> strata, String topic) implements Serializable {}
+            ArrayList<String> strata, String topic, boolean weightRatings) implements Serializable {}
 
     public record Output(
             String jdbcUrl,
@@ -131,7 +133,7 @@ public final class JobConfig implements Serializable {
         this.file = file;
         root.allowOnly("name", "parallelism", "sources", "event_time", "join", "sampling", "judge",
                 "cohorts", "slo", "output", "state",
-                "alertmanager");
+                "alertmanager", "metrics");
         this.name = root.string("name", fileStem(file), NAME, "a name of letters, digits, _ . - (at most 100)");
         this.parallelism = root.integer("parallelism", 2, 1, 1024);
         this.sources = sources(root.get("sources"));
@@ -146,6 +148,12 @@ public final class JobConfig implements Serializable {
         this.output = output(root.get("output"));
         this.state = state(root.get("state"));
         this.alertmanager = io.llmslo.sink.AlertmanagerSettings.fromConfig(root.get("alertmanager"));
+        ConfigNode metrics = root.get("metrics");
+        metrics.allowOnly("prometheus_port");
+        this.prometheusPort = metrics.string("prometheus_port", null);
+        if (prometheusPort != null && !prometheusPort.matches("\\d{1,5}(-\\d{1,5})?")) {
+            throw metrics.error("prometheus_port", "a port or a port range like 9249 or 9249-9259");
+        }
         for (String key : List.of("sources.responses", "sources.feedback", "sources.ratings", "output.jdbc_url")) {
             String[] part = key.split("\\.");
             where.put(key, root.get(part[0]).get(part[1]).where());
@@ -378,11 +386,13 @@ public final class JobConfig implements Serializable {
     }
 
     private static Review review(ConfigNode r) {
-        r.allowOnly("enabled", "min_pairs", "window", "min_rate", "uncertain_boost", "strata", "topic");
+        r.allowOnly("enabled", "min_pairs", "window", "min_rate", "uncertain_boost", "strata", "topic",
+                "weight_ratings");
         ArrayList<String> strata = new ArrayList<>(r.has("strata") ? r.strings("strata") : List.of("surface", "model"));
         return new Review(r.bool("enabled", true), r.integer("min_pairs", 30, 1, 1_000_000),
                 r.duration("window", Duration.ofHours(24)), r.number("min_rate", 0.01, 1e-6, 1),
-                r.number("uncertain_boost", 3, 1, 1000), strata, r.string("topic", "llm.review_queue"));
+                r.number("uncertain_boost", 3, 1, 1000), strata, r.string("topic", "llm.review_queue"),
+                r.bool("weight_ratings", true));
     }
 
     private static List<List<String>> cohorts(ConfigNode c) {

@@ -7,6 +7,9 @@ import io.llmslo.event.RecordGuard;
 import io.llmslo.join.RequestJoiner;
 import io.llmslo.judge.CalibrationPair;
 import io.llmslo.judge.JudgeResult;
+import io.llmslo.metrics.DeadLetterMetricsFunction;
+import io.llmslo.metrics.JobHealthFunction;
+import io.llmslo.metrics.JudgeMetricsFunction;
 import io.llmslo.slo.AlertEvent;
 import io.llmslo.slo.CohortKeys;
 import io.llmslo.slo.LocalAggregationOperator;
@@ -48,6 +51,9 @@ public final class LlmSloJob {
         ObservationFactory observations = new ObservationFactory(cfg.slo);
 
         SingleOutputStreamOperator<Envelope> valid = events
+                .process(new JobHealthFunction()) // events_in, events_per_second, watermark_lag_ms
+                .name("job-health")
+                .uid("job-health")
                 .process(new DeadLetterSplitter())
                 .name("dead-letter-split")
                 .uid("dead-letter-split");
@@ -66,7 +72,10 @@ public final class LlmSloJob {
         DataStream<JudgeResult> judged = null;
         JudgeBranch.Calibrated calibrated = null;
         if (judge != null) {
-            judged = judge.judge(joined.getSideOutput(RequestJoiner.UNIQUE_RESPONSES));
+            judged = judge.judge(joined.getSideOutput(RequestJoiner.UNIQUE_RESPONSES))
+                    .map(new JudgeMetricsFunction()) // judge_results, judge_errors_<code>
+                    .name("judge-metrics")
+                    .uid("judge-metrics");
             calibrated = judge.calibrate(judged, joined.getSideOutput(RequestJoiner.JOINED_RATINGS));
             SingleOutputStreamOperator<Observation> judgeObservations = judged
                     .process(new GuardedFlatMap<>("judge-observations", "judge_scores",
@@ -112,6 +121,9 @@ public final class LlmSloJob {
         DataStream<DeadLetter> counted = deadLetters
                 .union(partials.getSideOutput(RecordGuard.DEAD_LETTERS),
                         statuses.getSideOutput(RecordGuard.DEAD_LETTERS))
+                .map(new DeadLetterMetricsFunction()) // dead_letters_<reason> counters, every record
+                .name("dead-letter-metrics")
+                .uid("dead-letter-metrics")
                 .keyBy(DeadLetterCounter::keyOf)
                 .process(new DeadLetterCounter())
                 .name("dead-letter-counter")

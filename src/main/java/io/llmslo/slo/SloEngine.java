@@ -180,6 +180,7 @@ public final class SloEngine implements Serializable {
                 }
             }
         }
+        windows.putIfAbsent(def.window(), slo); // rules that read the SLO window itself (bench detection's naive rule)
         WindowCounts budget = c.window(def.budgetPeriod().toMillis());
         Double quantile = def.hasQuantile() ? quantiles.quantile(now, s) : null;
         Double value7dAgo = trend.n() > 0 ? trend.good() / (double) trend.n() : null;

@@ -65,6 +65,8 @@ public class SloEvaluatorFunction
     private transient BucketStore hourStore;
     private transient BucketStore runningCountStore;
 
+    private transient io.llmslo.metrics.SeriesGauge seriesGauge;
+
     /** Bounds the sketch cache's memory (a merged sketch is a few KB). */
     private static final int MAX_CACHED_SKETCHES = 4096;
 
@@ -81,6 +83,7 @@ public class SloEvaluatorFunction
 
     @Override
     public void open(OpenContext ctx) {
+        seriesGauge = new io.llmslo.metrics.SeriesGauge(getRuntimeContext().getMetricGroup());
         engines = new HashMap<>();
         for (SloDefinition d : catalog.all()) {
             engines.put(d.name(), new SloEngine(d, interval, AlertPolicies.forDefinition(d), judgeCorrection));
@@ -214,6 +217,7 @@ public class SloEvaluatorFunction
         }
         SeriesState series = new SeriesState(minuteStore, hourStore, runningCountStore, cum, baseline, cache, open);
         SloEngine.Evaluation result = engine.evaluate(at, key[1], series);
+        seriesGauge.evaluated(at);
         if (baseline != null) {
             tail.update(baseline);
         }
