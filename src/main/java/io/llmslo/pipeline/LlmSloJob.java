@@ -61,7 +61,7 @@ public final class LlmSloJob {
         SingleOutputStreamOperator<Observation> joined = valid
                 .keyBy(Envelope::requestId)
                 .process(new RequestJoiner(observations, cfg.join.acceptanceWindow(),
-                        cfg.join.maxRatingDelay(), cfg.eventTime.allowedLateness()))
+                        cfg.join.maxRatingDelay(), cfg.eventTime.allowedLateness(), cfg.cohortGuard))
                 .name("request-joiner")
                 .uid("request-joiner");
 
