@@ -54,7 +54,8 @@ public final class LlmSloJob {
         SingleOutputStreamOperator<Observation> joined = valid
                 .keyBy(Envelope::requestId)
                 .process(new RequestJoiner(observations, cfg.join.acceptanceWindow(),
-                        cfg.join.maxRatingDelay(), cfg.eventTime.allowedLateness()))
+                        cfg.join.maxRatingDelay(), cfg.eventTime.allowedLateness(),
+                        CohortKeys.dimensionsOf(cfg.groupingSets)))
                 .name("request-joiner")
                 .uid("request-joiner");
 
