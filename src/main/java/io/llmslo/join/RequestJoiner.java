@@ -220,10 +220,13 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
             request.update(st);
         }
         if (timestamp == st.expiry) {
-            for (Envelope waiting : pending.get()) {
-                ctx.output(DEAD_LETTERS, deadLetter(waiting, "orphan"));
+            if (!st.responded) {
+                // only signals of a request never answered wait: after a response none do
+                for (Envelope waiting : pending.get()) {
+                    ctx.output(DEAD_LETTERS, deadLetter(waiting, "orphan"));
+                }
+                pending.clear();
             }
-            pending.clear();
             request.clear();
         }
     }
