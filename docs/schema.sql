@@ -26,6 +26,16 @@ CREATE TABLE IF NOT EXISTS slo_status (
   e_threshold DOUBLE PRECISION,
   alpha_adjusted DOUBLE PRECISION,
   detected_at TIMESTAMP,
+  judge_corrected DOUBLE PRECISION,
+  judge_corrected_low DOUBLE PRECISION,
+  judge_corrected_high DOUBLE PRECISION,
+  judge_lambda DOUBLE PRECISION,
+  judge_judged BIGINT,
+  judge_pairs BIGINT,
+  judge_scope TEXT,
+  judge_agreement DOUBLE PRECISION,
+  judge_calibration_pairs BIGINT,
+  judge_gate TEXT,
   PRIMARY KEY (slo, cohort)
 );
 
@@ -54,6 +64,16 @@ CREATE TABLE IF NOT EXISTS slo_history (
   e_threshold DOUBLE PRECISION,
   alpha_adjusted DOUBLE PRECISION,
   detected_at TIMESTAMP,
+  judge_corrected DOUBLE PRECISION,
+  judge_corrected_low DOUBLE PRECISION,
+  judge_corrected_high DOUBLE PRECISION,
+  judge_lambda DOUBLE PRECISION,
+  judge_judged BIGINT,
+  judge_pairs BIGINT,
+  judge_scope TEXT,
+  judge_agreement DOUBLE PRECISION,
+  judge_calibration_pairs BIGINT,
+  judge_gate TEXT,
   PRIMARY KEY (slo, cohort, eval_time)
 );
 

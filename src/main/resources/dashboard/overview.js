@@ -61,7 +61,9 @@
     el.appendChild(h('div', { class: 'p-head' }, [
       h('h2', { text: panel.family }),
       h('span', { class: 'p-tags' }, [
-        alerting ? L.sevPill((r && r.alert) || 'alert') : null,
+        r && r.alert ? L.sevPill(r.alert) : null,
+        panel.open_alerts > 0 ? h('span', { class: 'sev ticket', title: 'open alerts of this family for this cohort',
+          text: panel.open_alerts + (panel.open_alerts === 1 ? ' open alert' : ' open alerts') }) : null,
         r ? L.badge(r.status) : h('span', { class: 'badge insufficient_data', text: 'No data' })]),
     ]));
     el.appendChild(h('div', { class: 'p-title', title: panel.headline_slo },

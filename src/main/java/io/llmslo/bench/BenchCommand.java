@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (measure and print, never assert).",
-        subcommands = {ThroughputCommand.class})
+        subcommands = {ThroughputCommand.class, DetectionCommand.class})
 public class BenchCommand implements Runnable {
 
     @Spec

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmslo.config.JobConfig;
 import io.llmslo.dashboard.DashboardQueries;
 import io.llmslo.dashboard.DashboardServer;
+import io.llmslo.demo.IncidentReport;
 import io.llmslo.sim.Scenario;
 import io.llmslo.sim.ScenarioException;
 import io.llmslo.sim.SimulationResult;
@@ -46,9 +47,13 @@ public class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--days", defaultValue = "35", paramLabel = "<days>",
-            description = "Days of traffic to simulate from the scenario's start (default: ${DEFAULT-VALUE}).")
-    int days;
+    @Option(names = "--scenario", defaultValue = SCENARIO, paramLabel = "<file>",
+            description = "Scenario to simulate (default: ${DEFAULT-VALUE}).")
+    String scenario;
+
+    @Option(names = "--days", paramLabel = "<days>",
+            description = "Days of traffic to simulate from the scenario's start (default: the scenario's, 35 for the month).")
+    Integer days;
 
     @Option(names = "--out", defaultValue = "demo", paramLabel = "<dir>",
             description = "Folder for the traffic, the job file and the SQLite database (default: ${DEFAULT-VALUE}).")
@@ -72,7 +77,7 @@ public class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (days < 1 || days > 366) {
+        if (days != null && (days < 1 || days > 366)) {
             return usage(err, "--days must be in 1..366");
         }
         if (port < 0 || port > 65_535) {
@@ -84,7 +89,8 @@ public class DemoCommand implements Callable<Integer> {
 
         Scenario sc;
         try {
-            sc = withDays(Scenario.load(SCENARIO), days);
+            Scenario loaded = Scenario.load(scenario);
+            sc = withDays(loaded, days == null ? loaded.days() : days);
         } catch (ScenarioException e) {
             return usage(err, e.getMessage());
         }
@@ -111,12 +117,15 @@ public class DemoCommand implements Callable<Integer> {
         o.printf("demo: running the job %s (offline judge, parallelism %d)…%n", jobFile, cfg.parallelism);
         o.flush();
         long t1 = System.nanoTime();
-        JobRunner.run(cfg);
+        DashboardQueries queries = new DashboardQueries(cfg.output.jdbcUrl(), null, null);
+        DemoProgress.runWithProgress(cfg, queries, sim.totalLines(), o);
         o.printf("demo: job finished in %.1f s%n", secs(t1));
 
-        DashboardQueries queries = new DashboardQueries(cfg.output.jdbcUrl(), null, null);
         try {
             summary(queries, o);
+            o.println("demo: injected incidents and what the job found (delays in event time from the incident's start):");
+            o.print(IncidentReport.table(DemoProgress.incidents(queries, sc), 10));
+            o.flush();
         } catch (SQLException e) {
             err.println("demo: cannot read the tables: " + e.getMessage());
             err.flush();

@@ -19,11 +19,16 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -55,6 +60,12 @@ public final class JobRunner {
                     cfg.state.exactlyOnce() ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
             // with RocksDB and a big window, keep the job mostly processing, not checkpointing
             conf.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, cfg.state.checkpointInterval().dividedBy(2));
+        }
+        if (cfg.prometheusPort != null) {
+            // local runs only: a cluster takes reporters from its own config (see docker-compose.yml)
+            conf.set(ConfigOptions.key("metrics.reporter.prom.factory.class").stringType().noDefaultValue(),
+                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            conf.set(ConfigOptions.key("metrics.reporter.prom.port").stringType().noDefaultValue(), cfg.prometheusPort);
         }
         // every stream and state type is a POJO/record: a silent Kryo fallback is a bug
         conf.set(PipelineOptions.GENERIC_TYPES, false);
@@ -96,8 +107,25 @@ public final class JobRunner {
         }
     }
 
+    /**
+     * A local run's MiniCluster listens on loopback only (DESIGN §7b): its REST API has no
+     * authentication (an unauthenticated PATCH cancels the job) and its blob server serves job
+     * jars. On a real cluster these options are the cluster's own and this changes nothing.
+     */
+    static Configuration loopback(Configuration conf) {
+        conf.set(RestOptions.BIND_ADDRESS, LOOPBACK);
+        conf.set(RestOptions.ADDRESS, LOOPBACK);
+        conf.set(JobManagerOptions.BIND_HOST, LOOPBACK); // RPC and the blob server
+        conf.set(JobManagerOptions.ADDRESS, LOOPBACK);
+        conf.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
+        conf.set(TaskManagerOptions.HOST, LOOPBACK);
+        return conf;
+    }
+
+    static final String LOOPBACK = "127.0.0.1";
+
     public static StreamExecutionEnvironment environment(JobConfig cfg) {
-        Configuration conf = engineConfig(cfg);
+        Configuration conf = loopback(engineConfig(cfg));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         // a context environment (test MiniCluster, `flink run`) may not take the options above
         env.configure(conf, JobRunner.class.getClassLoader());
@@ -106,9 +134,19 @@ public final class JobRunner {
     }
 
     public static JobExecutionResult run(JobConfig cfg) throws Exception {
+        return start(cfg).getJobExecutionResult().get();
+    }
+
+    /** Submits the job without waiting for it (progress: {@link JobClient#getAccumulators()}). */
+    public static JobClient start(JobConfig cfg) throws Exception {
+        StreamExecutionEnvironment env = prepare(cfg);
+        return env.executeAsync("llm-slo " + cfg.name);
+    }
+
+    private static StreamExecutionEnvironment prepare(JobConfig cfg) throws Exception {
         cfg.checkFiles();
         createTables(cfg);
-        return graph(cfg).execute("llm-slo " + cfg.name);
+        return graph(cfg);
     }
 
     /** The job's environment with its whole graph built, not yet executed (run, plan). */

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code java -jar target/llm-slo.jar <command>}; the same main class serves {@code flink run}. */
 @Command(name = "llm-slo", mixinStandardHelpOptions = true, version = "llm-slo 0.1.0",
         description = "Per-cohort quality, latency, cost and availability SLOs for LLM traffic on Flink.",
-        subcommands = {RunCommand.class, SimulateCommand.class, DemoCommand.class, DashboardCommand.class,
+        subcommands = {RunCommand.class, SimulateCommand.class, DemoCommand.class, DashboardCommand.class, ReportCommand.class,
                 RubricCommand.class, RatingsCommand.class, SloCommand.class, PlanCommand.class,
                 io.llmslo.bench.BenchCommand.class})
 public class Main {

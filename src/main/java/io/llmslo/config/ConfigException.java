@@ -7,6 +7,10 @@ public class ConfigException extends RuntimeException {
         super(message);
     }
 
+    public ConfigException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
     public static ConfigException at(String file, String key, String expected, Object got) {
         return at(file, key, expected, got, "");
     }

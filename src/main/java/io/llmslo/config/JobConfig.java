@@ -37,6 +37,8 @@ public final class JobConfig implements Serializable {
     public final State state;
     /** Alert transitions to Alertmanager ({@code alertmanager:}), or null. */
     public final io.llmslo.sink.AlertmanagerSettings alertmanager;
+    /** {@code metrics.prometheus_port}: Flink's Prometheus reporter for local runs, or null (off). */
+    public final String prometheusPort;
     /** " (line l, column c)" of the keys {@link #checkFiles()} reports on. */
     private final HashMap<String, String> where = new HashMap<>();
 
@@ -131,7 +133,7 @@ public final class JobConfig implements Serializable {
         this.file = file;
         root.allowOnly("name", "parallelism", "sources", "event_time", "join", "sampling", "judge",
                 "cohorts", "slo", "output", "state",
-                "alertmanager");
+                "alertmanager", "metrics");
         this.name = root.string("name", fileStem(file), NAME, "a name of letters, digits, _ . - (at most 100)");
         this.parallelism = root.integer("parallelism", 2, 1, 1024);
         this.sources = sources(root.get("sources"));
@@ -146,6 +148,12 @@ public final class JobConfig implements Serializable {
         this.output = output(root.get("output"));
         this.state = state(root.get("state"));
         this.alertmanager = io.llmslo.sink.AlertmanagerSettings.fromConfig(root.get("alertmanager"));
+        ConfigNode metrics = root.get("metrics");
+        metrics.allowOnly("prometheus_port");
+        this.prometheusPort = metrics.string("prometheus_port", null);
+        if (prometheusPort != null && !prometheusPort.matches("\\d{1,5}(-\\d{1,5})?")) {
+            throw metrics.error("prometheus_port", "a port or a port range like 9249 or 9249-9259");
+        }
         for (String key : List.of("sources.responses", "sources.feedback", "sources.ratings", "output.jdbc_url")) {
             String[] part = key.split("\\.");
             where.put(key, root.get(part[0]).get(part[1]).where());

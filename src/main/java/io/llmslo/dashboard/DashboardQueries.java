@@ -263,6 +263,42 @@ public final class DashboardQueries {
         return delta > 0 ? "up" : "down";
     }
 
+    /** The value of the latest {@code slo_history} row at or before {@code atMillis}, or null. */
+    public Double valueAt(String slo, String cohort, long atMillis) throws SQLException {
+        try (Connection c = connect()) {
+            if (!exists(c, "slo_history")) {
+                return null;
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT value FROM slo_history WHERE slo = ? AND cohort = ?"
+                    + " AND eval_time <= ? ORDER BY eval_time DESC")) {
+                ps.setString(1, slo);
+                ps.setString(2, cohort);
+                dialect.setTimestamp(ps, 3, atMillis);
+                ps.setMaxRows(1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? dbl(rs, "value") : null;
+                }
+            }
+        }
+    }
+
+    /** Firing transitions of the family's SLOs (any cohort) after {@code fromMillis}. */
+    public long alertsFired(String family, long fromMillis) throws SQLException {
+        try (Connection c = connect()) {
+            if (!exists(c, "slo_alerts")) {
+                return 0;
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT COUNT(*) FROM slo_alerts WHERE state = 'firing' AND slo LIKE ? AND at > ?")) {
+                ps.setString(1, family + ".%");
+                dialect.setTimestamp(ps, 2, fromMillis);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0;
+                }
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- /api/history
 
     /**

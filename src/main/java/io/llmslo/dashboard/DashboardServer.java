@@ -253,6 +253,16 @@ public final class DashboardServer implements AutoCloseable {
                     }
                     body = queries.history(slo, cohort, days, points);
                 }
+                case "/api/report" -> {
+                    Integer days = intParam(q, "days", 7, 1, MAX_DAYS);
+                    if (days == null) {
+                        sendJson(ex, 400, error("'days' must be an integer in 1.." + MAX_DAYS));
+                        return;
+                    }
+                    String cohort = q.getOrDefault("cohort", "");
+                    body = WeeklyReport.build(queries, Duration.ofDays(days), cohort.isEmpty() ? "*" : cohort,
+                            options.headlines());
+                }
                 case "/api/alerts" -> {
                     Integer limit = intParam(q, "limit", RECENT_ALERTS, 0, MAX_RECENT_ALERTS);
                     if (limit == null) {

@@ -132,6 +132,9 @@ public final class EventParser implements Serializable {
     }
 
     private Envelope parseText(EventKind kind, String text, byte[] raw, Long wallClockMs) {
+        if (text.isBlank()) {
+            return dead(kind, null, "empty record (a Kafka tombstone or a blank value)", text, raw);
+        }
         JsonNode node;
         try {
             node = mapper().readTree(text);

@@ -69,6 +69,9 @@ public final class JudgeFunction extends RichAsyncFunction<ResponseEvent, JudgeR
             return t;
         });
         pool.allowCoreThreadTimeOut(true);
+        // judge backlog: requests queued for a judge thread plus those being judged
+        io.llmslo.metrics.JobMetrics.group(getRuntimeContext().getMetricGroup())
+                .gauge("judge_backlog", () -> pool.getQueue().size() + pool.getActiveCount());
     }
 
     @Override
@@ -124,7 +127,7 @@ public final class JudgeFunction extends RichAsyncFunction<ResponseEvent, JudgeR
     private JudgeResult result(ResponseEvent r, Rubric rubric, JudgeVerdict v, long start) {
         long latencyMs = (System.nanoTime() - start) / 1_000_000;
         return new JudgeResult(r.requestId(), r.ts(), Dimensions.of(r), rubric.id(), rubric.version(),
-                rubric.passThreshold(), client.model(), v.score(), v.reason(), latencyMs, v.error(),
+                rubric.passThreshold(), client.model(), v.score(), Secrets.scrubReason(v.reason(), null), latencyMs, v.error(),
                 v.inputTokens(), v.outputTokens());
     }
 

@@ -19,6 +19,7 @@ import io.llmslo.judge.RubricLoader;
 import io.llmslo.judge.SampleFloorFunction;
 import io.llmslo.judge.Sampler;
 import io.llmslo.slo.AlertEvent;
+import io.llmslo.slo.JudgeCorrection;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -71,6 +72,15 @@ public final class JudgeBranch implements Serializable {
         JudgeClients.preflight(cfg.judge, System.getenv());
         var loaded = RubricLoader.forJob(Path.of(cfg.judge.rubricsDir()), cfg.judge.rubricBySurface());
         return new JudgeBranch(cfg, loaded, calibrationSink, reviewQueueSink);
+    }
+
+    /**
+     * The human correction of the judge SLO: pairs needed per cohort ({@code judge.calibration.min_pairs}),
+     * the calibration window, and the strictest {@code min_agreement} of the job's rubrics.
+     */
+    public JudgeCorrection correction() {
+        double minAgreement = rubrics.values().stream().mapToDouble(Rubric::minAgreement).max().orElse(0.8);
+        return new JudgeCorrection(cfg.calibration.minPairs(), cfg.calibration.window(), minAgreement);
     }
 
     /** Sampled responses through the judge. */

@@ -5,7 +5,11 @@ import io.llmslo.event.DeadLetter;
 import io.llmslo.event.Envelope;
 import io.llmslo.event.RecordGuard;
 import io.llmslo.join.RequestJoiner;
+import io.llmslo.judge.CalibrationPair;
 import io.llmslo.judge.JudgeResult;
+import io.llmslo.metrics.DeadLetterMetricsFunction;
+import io.llmslo.metrics.JobHealthFunction;
+import io.llmslo.metrics.JudgeMetricsFunction;
 import io.llmslo.slo.AlertEvent;
 import io.llmslo.slo.CohortKeys;
 import io.llmslo.slo.LocalAggregationOperator;
@@ -47,6 +51,9 @@ public final class LlmSloJob {
         ObservationFactory observations = new ObservationFactory(cfg.slo);
 
         SingleOutputStreamOperator<Envelope> valid = events
+                .process(new JobHealthFunction()) // events_in, events_per_second, watermark_lag_ms
+                .name("job-health")
+                .uid("job-health")
                 .process(new DeadLetterSplitter())
                 .name("dead-letter-split")
                 .uid("dead-letter-split");
@@ -66,16 +73,27 @@ public final class LlmSloJob {
         DataStream<JudgeResult> judged = null;
         JudgeBranch.Calibrated calibrated = null;
         if (judge != null) {
-            judged = judge.judge(joined.getSideOutput(RequestJoiner.UNIQUE_RESPONSES));
+            judged = judge.judge(joined.getSideOutput(RequestJoiner.UNIQUE_RESPONSES))
+                    .map(new JudgeMetricsFunction()) // judge_results, judge_errors_<code>
+                    .name("judge-metrics")
+                    .uid("judge-metrics");
+            calibrated = judge.calibrate(judged, joined.getSideOutput(RequestJoiner.JOINED_RATINGS));
             SingleOutputStreamOperator<Observation> judgeObservations = judged
                     .process(new GuardedFlatMap<>("judge-observations", "judge_scores",
                             new JudgeObservationFunction(observations), JudgeResult::toString),
                             TypeInformation.of(Observation.class))
                     .name("judge-observations")
                     .uid("judge-observations");
-            deadLetters = deadLetters.union(judgeObservations.getSideOutput(RecordGuard.DEAD_LETTERS));
-            allObservations = joined.union(judgeObservations);
-            calibrated = judge.calibrate(judged, joined.getSideOutput(RequestJoiner.JOINED_RATINGS));
+            // the judged-and-rated pairs that correct the judge, at the rating's time
+            SingleOutputStreamOperator<Observation> pairObservations = calibrated.pairs()
+                    .process(new GuardedFlatMap<>("judge-pair-observations", "ratings",
+                            new JudgePairObservationFunction(observations), CalibrationPair::toString),
+                            TypeInformation.of(Observation.class))
+                    .name("judge-pair-observations")
+                    .uid("judge-pair-observations");
+            deadLetters = deadLetters.union(judgeObservations.getSideOutput(RecordGuard.DEAD_LETTERS),
+                    pairObservations.getSideOutput(RecordGuard.DEAD_LETTERS));
+            allObservations = joined.union(judgeObservations, pairObservations);
         }
 
         // local-global aggregation: each producing subtask folds its observations into partial
@@ -92,7 +110,8 @@ public final class LlmSloJob {
         SingleOutputStreamOperator<SloStatus> statuses = partials
                 .keyBy(PartialBucket::key)
                 .connect(progress)
-                .process(new SloEvaluatorFunction(cfg.slo, cfg.output.historyInterval()))
+                .process(new SloEvaluatorFunction(cfg.slo, cfg.output.historyInterval(),
+                        judge == null ? null : judge.correction()))
                 .name("slo-evaluator")
                 .uid("slo-evaluator");
         DataStream<AlertEvent> alerts = statuses.getSideOutput(SloEvaluatorFunction.ALERTS);
@@ -103,6 +122,9 @@ public final class LlmSloJob {
         DataStream<DeadLetter> counted = deadLetters
                 .union(partials.getSideOutput(RecordGuard.DEAD_LETTERS),
                         statuses.getSideOutput(RecordGuard.DEAD_LETTERS))
+                .map(new DeadLetterMetricsFunction()) // dead_letters_<reason> counters, every record
+                .name("dead-letter-metrics")
+                .uid("dead-letter-metrics")
                 .keyBy(DeadLetterCounter::keyOf)
                 .process(new DeadLetterCounter())
                 .name("dead-letter-counter")

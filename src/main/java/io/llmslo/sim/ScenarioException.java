@@ -1,7 +1,7 @@
 package io.llmslo.sim;
 
 /** A scenario that cannot be loaded; the message names the file, the key and what was expected. */
-public class ScenarioException extends RuntimeException {
+public class ScenarioException extends io.llmslo.config.ConfigException {
     public ScenarioException(String message) {
         super(message);
     }

@@ -8,6 +8,7 @@ import io.llmslo.judge.CalibrationRow;
 import io.llmslo.judge.JudgeResult;
 import io.llmslo.judge.ReviewQueueItem;
 import io.llmslo.slo.AlertEvent;
+import io.llmslo.slo.JudgeCorrection;
 import io.llmslo.slo.SloStatus;
 import io.llmslo.sink.TableSpec.Column;
 import java.sql.Connection;
@@ -53,7 +54,13 @@ public final class TableSchemas {
                 new Column("quantile_value", DBL), new Column("value_7d_ago", DBL),
                 // sequential detector evidence (DESIGN §4 turn 2): new columns, the ones above keep their meaning
                 new Column("e_value", DBL), new Column("e_threshold", DBL), new Column("alpha_adjusted", DBL),
-                new Column("detected_at", TS));
+                new Column("detected_at", TS),
+                // the human-corrected judge estimate (DESIGN §4 "Judge correction"), quality.judge_high only
+                new Column("judge_corrected", DBL), new Column("judge_corrected_low", DBL),
+                new Column("judge_corrected_high", DBL), new Column("judge_lambda", DBL),
+                new Column("judge_judged", BIG), new Column("judge_pairs", BIG), new Column("judge_scope", TEXT),
+                new Column("judge_agreement", DBL), new Column("judge_calibration_pairs", BIG),
+                new Column("judge_gate", TEXT));
         return new TableSpec<>(name, cols, pk, (ps, s, d) -> {
             setString(ps, 1, s.slo());
             setString(ps, 2, s.cohort());
@@ -79,6 +86,17 @@ public final class TableSchemas {
             setDouble(ps, 22, s.eThreshold());
             setDouble(ps, 23, s.alphaAdjusted());
             d.setTimestamp(ps, 24, s.detectedAt());
+            JudgeCorrection.Columns j = s.judge();
+            setDouble(ps, 25, j == null ? null : j.corrected());
+            setDouble(ps, 26, j == null ? null : j.correctedLow());
+            setDouble(ps, 27, j == null ? null : j.correctedHigh());
+            setDouble(ps, 28, j == null ? null : j.lambda());
+            setLong(ps, 29, j == null ? null : j.judged());
+            setLong(ps, 30, j == null ? null : j.pairs());
+            setString(ps, 31, j == null ? null : j.scope());
+            setDouble(ps, 32, j == null ? null : j.agreement());
+            setLong(ps, 33, j == null ? null : j.calibrationPairs());
+            setString(ps, 34, j == null ? null : j.gate());
         }, key);
     }
 
@@ -214,6 +232,14 @@ public final class TableSchemas {
             ps.setDouble(8, q.probability());
             ps.setString(9, q.reason());
         }, ReviewQueueItem::requestId);
+    }
+
+    private static void setLong(java.sql.PreparedStatement ps, int index, Long v) throws SQLException {
+        if (v == null) {
+            ps.setNull(index, Types.BIGINT);
+        } else {
+            ps.setLong(index, v);
+        }
     }
 
     public static List<TableSpec<?>> all() {

@@ -9,6 +9,12 @@ public class Bucket {
     public long n;
     public long good;
     public byte[] sketch;
+    /**
+     * {@code quality.judge_high} only: the sums of the bucket's paired (judged and human-rated)
+     * requests for the judge correction ({@link JudgeCorrection}); null elsewhere. Buckets of two
+     * partial aggregations add these too ({@link io.llmslo.ppi.PpiMoments#addPairs}).
+     */
+    public io.llmslo.ppi.PpiMoments pairs;
 
     public Bucket() {}
 

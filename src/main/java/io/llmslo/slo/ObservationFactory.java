@@ -89,6 +89,18 @@ public final class ObservationFactory implements Serializable {
                 : null;
     }
 
+    /**
+     * A judged request that a person rated: a {@code quality.judge_high} observation at the
+     * rating's time carrying the human's verdict as {@code good} and the judge's pass with the
+     * rating's weight as value ({@link JudgeCorrection#pairValue}); it feeds the correction only.
+     */
+    public Observation judgePair(long t, Map<String, String> dims, boolean humanUseful, boolean judgePass,
+            double weight) {
+        return catalog.enabled(SloCatalog.JUDGE_HIGH)
+                ? new Observation(SloCatalog.JUDGE_HIGH, t, dims, humanUseful, JudgeCorrection.pairValue(judgePass, weight))
+                : null;
+    }
+
     private void emitRatio(String slo, long t, Map<String, String> dims, boolean good,
             Consumer<Observation> out) {
         if (catalog.enabled(slo)) {

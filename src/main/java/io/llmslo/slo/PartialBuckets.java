@@ -25,6 +25,8 @@ public final class PartialBuckets {
         long good;
         long maxT = Long.MIN_VALUE;
         DDSketch sketch;
+        /** quality.judge_high pair observations (JudgeCorrection): not in n/good. */
+        io.llmslo.ppi.PpiMoments pairs;
     }
 
     private final CohortKeys cohorts;
@@ -59,12 +61,21 @@ public final class PartialBuckets {
         Map<String, Open> bySeries = open.computeIfAbsent(minute, m -> new HashMap<>())
                 .computeIfAbsent(o.slo(), s -> new HashMap<>());
         boolean sketch = !Double.isNaN(o.value()) && sketched.contains(o.slo());
+        boolean pair = JudgeCorrection.isPair(o.slo(), o.value());
         for (String cohort : keys) {
             Open p = bySeries.get(cohort);
             if (p == null) {
                 p = new Open();
                 bySeries.put(cohort, p);
                 entries++;
+            }
+            if (pair) {
+                // a judged request a person rated: sums for the judge correction only
+                if (p.pairs == null) {
+                    p.pairs = new io.llmslo.ppi.PpiMoments();
+                }
+                p.pairs.addPair(o.good(), o.value() > 0, Math.abs(o.value()));
+                continue;
             }
             p.n++;
             if (o.good()) {
@@ -121,7 +132,7 @@ public final class PartialBuckets {
             for (Map.Entry<String, Open> c : slo.getValue().entrySet()) {
                 Open p = c.getValue();
                 batch.add(new PartialBucket(slo.getKey() + "|" + c.getKey(), slo.getKey(), c.getKey(), minute, p.n,
-                        p.good, p.maxT, p.sketch == null ? null : QuantileSketches.encode(p.sketch)));
+                        p.good, p.maxT, p.sketch == null ? null : QuantileSketches.encode(p.sketch), p.pairs));
             }
         }
         entries -= batch.size();

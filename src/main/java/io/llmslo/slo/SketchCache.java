@@ -15,4 +15,11 @@ public final class SketchCache {
     /** Minute buckets of the current hour merged so far, up to and including {@code partialTo}. */
     DDSketch partial;
     long partialTo = Long.MIN_VALUE;
+    /**
+     * {@code quality.judge_high}: pair sums of the whole hours of the SLO window [0] and of the
+     * calibration window [1] as of floor hour {@code pairHour[i]} ({@link JudgeCorrection}), moved on
+     * an hour at a time by adding the new hour and removing the one that left.
+     */
+    final long[] pairHour = {Long.MIN_VALUE, Long.MIN_VALUE};
+    final io.llmslo.ppi.PpiMoments[] pairWhole = new io.llmslo.ppi.PpiMoments[2];
 }

@@ -37,6 +37,8 @@ public final class SloEngine implements Serializable {
     private final TailJudge tail;
     private final BucketPruner pruner;
     private final AlertPolicy alerts;
+    /** {@code quality.judge_high} only: the human correction of the judge; null elsewhere. */
+    private final JudgeCorrection judge;
 
     public SloEngine(SloDefinition def) {
         this(def, 5 * TimeBuckets.MINUTE);
@@ -49,14 +51,23 @@ public final class SloEngine implements Serializable {
 
     /** With another alert rule (sequential detectors, tests). */
     public SloEngine(SloDefinition def, long intervalMs, AlertPolicy alerts) {
+        this(def, intervalMs, alerts, null);
+    }
+
+    /**
+     * @param judge the judge correction, used by {@code quality.judge_high} (whose alerts then
+     *     follow {@link JudgeCorrection}) and ignored by every other SLO; null for none
+     */
+    public SloEngine(SloDefinition def, long intervalMs, AlertPolicy alerts, JudgeCorrection judge) {
         this.def = def;
+        this.judge = SloCatalog.JUDGE_HIGH.equals(def.name()) ? judge : null;
         this.windowMs = def.window().toMillis();
         this.sketches = def.sketched();
         this.counts = new RunningCounts(intervalMs, Retention.hoursMs(def));
         this.quantiles = new HourSketches(def);
         this.tail = def.kind() == SloKind.TAIL_BLOWUP ? new TailJudge(def) : null;
         this.pruner = new BucketPruner(def);
-        this.alerts = alerts;
+        this.alerts = this.judge != null ? JudgeCorrection.policy(def) : alerts;
     }
 
     public SloDefinition definition() {
@@ -84,6 +95,10 @@ public final class SloEngine implements Serializable {
      * every evaluation instant at or after it. Needs {@code s.tail()} only for a late tail partial.
      */
     public void add(PartialBucket b, SeriesState s) throws Exception {
+        if (b.pairs() != null && judge != null) {
+            // judged-and-rated requests: sums for the judge correction only, never in n, good or C(x)
+            judge.addPairs(b.minuteEnd(), b.pairs(), s);
+        }
         SeriesProgress p = s.progress();
         long n = b.n();
         long good = b.good();
@@ -165,19 +180,24 @@ public final class SloEngine implements Serializable {
                 }
             }
         }
+        windows.putIfAbsent(def.window(), slo); // rules that read the SLO window itself (bench detection's naive rule)
         WindowCounts budget = c.window(def.budgetPeriod().toMillis());
         Double quantile = def.hasQuantile() ? quantiles.quantile(now, s) : null;
         Double value7dAgo = trend.n() > 0 ? trend.good() / (double) trend.n() : null;
 
         Verdict v = Verdict.ratio(def, slo);
-        AlertOutcome a = alerts.decide(new AlertInput(now, cohort, windows, v.status(), v.p(), v.n(),
-                new WindowCounts(current.n, current.good)), s.alerts());
+        AlertInput in = new AlertInput(now, cohort, windows, v.status(), v.p(), v.n(),
+                new WindowCounts(current.n, current.good));
+        JudgeCorrection.Result corrected = judge == null ? null : judge.evaluate(now, windowMs,
+                Retention.hoursMs(def) - 2 * TimeBuckets.HOUR, s, slo, in);
+        AlertOutcome a = alerts.decide(corrected == null ? in : corrected.alertInput(), s.alerts());
         Double budgetRemaining = def.alertOnly() ? null
                 : 1.0 - SloStatistics.burnRate(budget.good(), budget.n(), def.target());
         SloStatus row = row(now, cohort, v, def.target(), burn(windows.get(H1)), burn(windows.get(H6)),
                 burn(windows.get(H24)), burn(windows.get(D7)), budgetRemaining, a.highestOpen(), quantile,
                 value7dAgo);
-        return new Evaluation(a.evidence() == null ? row : withEvidence(row, a.evidence()), a.transitions());
+        SloStatus out = a.evidence() == null ? row : withEvidence(row, a.evidence());
+        return new Evaluation(corrected == null ? out : out.withJudge(corrected.columns()), a.transitions());
     }
 
     private SloStatus row(long now, String cohort, Verdict v, double target, Double b1h, Double b6h, Double b24h,

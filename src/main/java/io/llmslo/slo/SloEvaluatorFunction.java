@@ -2,6 +2,7 @@ package io.llmslo.slo;
 
 import io.llmslo.event.RecordGuard;
 import io.llmslo.slo.alert.AlertState;
+import io.llmslo.slo.alert.AlertPolicies;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,6 +48,7 @@ public class SloEvaluatorFunction
 
     private final SloCatalog catalog;
     private final long interval;
+    private final JudgeCorrection judgeCorrection;
 
     private transient Map<String, SloEngine> engines;
     private transient MapState<Long, Bucket> minutes;
@@ -62,19 +64,28 @@ public class SloEvaluatorFunction
     private transient BucketStore hourStore;
     private transient BucketStore runningCountStore;
 
+    private transient io.llmslo.metrics.SeriesGauge seriesGauge;
+
     /** Bounds the sketch cache's memory (a merged sketch is a few KB). */
     private static final int MAX_CACHED_SKETCHES = 4096;
 
     public SloEvaluatorFunction(SloCatalog catalog, Duration historyInterval) {
+        this(catalog, historyInterval, null);
+    }
+
+    /** @param judgeCorrection the human correction of {@code quality.judge_high}; null for none */
+    public SloEvaluatorFunction(SloCatalog catalog, Duration historyInterval, JudgeCorrection judgeCorrection) {
         this.catalog = catalog;
         this.interval = historyInterval.toMillis();
+        this.judgeCorrection = judgeCorrection;
     }
 
     @Override
     public void open(OpenContext ctx) {
+        seriesGauge = new io.llmslo.metrics.SeriesGauge(getRuntimeContext().getMetricGroup());
         engines = new HashMap<>();
         for (SloDefinition d : catalog.all()) {
-            engines.put(d.name(), new SloEngine(d, interval));
+            engines.put(d.name(), new SloEngine(d, interval, AlertPolicies.forDefinition(d), judgeCorrection));
         }
         minutes = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("minute-buckets", Types.LONG, TypeInformation.of(Bucket.class)));
@@ -209,6 +220,7 @@ public class SloEvaluatorFunction
         }
         SeriesState series = new SeriesState(minuteStore, hourStore, runningCountStore, cum, baseline, cache, open);
         SloEngine.Evaluation result = engine.evaluate(at, key[1], series);
+        seriesGauge.evaluated(at);
         if (baseline != null) {
             tail.update(baseline);
         }

@@ -62,7 +62,7 @@ class RatingsCommandTest {
                 "--topic", "ratings-bad");
 
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).contains(f + ":2: field 'score': expected an integer 1-5, got 9")
+        assertThat(r.err()).contains(f + ":2: field 'score': expected an integer from 1 to 5, got 9")
                 .contains(f + ":5: not valid JSON")
                 .contains(f + ":6: missing required field 'request_id'")
                 .doesNotContain(f + ":1:").doesNotContain(f + ":3:").doesNotContain(f + ":4:")

@@ -67,9 +67,8 @@ class DashboardBrowserITCase {
     static void start() throws Exception {
         for (Path p : List.of(CHROMIUM, CHROMEDRIVER)) {
             if (!Files.isExecutable(p)) {
-                String why = "DashboardBrowserITCase skipped: no " + p + " (apt-get install chromium chromium-driver)";
-                System.out.println(why);
-                Assumptions.abort(why);
+                // printed as [ABORTED] with this reason by testing.SkipReporter
+                Assumptions.abort("no " + p + " (apt-get install chromium chromium-driver)");
             }
         }
         url = DashboardFixture.create(dir);

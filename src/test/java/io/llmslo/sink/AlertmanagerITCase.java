@@ -73,7 +73,7 @@ class AlertmanagerITCase {
     }
 
     private static AlertmanagerSettings settings(String url) {
-        return new AlertmanagerSettings(List.of(url), java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(30),
+        return new AlertmanagerSettings(List.of(url), java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(1),
                 1, java.time.Duration.ofMillis(50), 10_000, java.time.Duration.ofSeconds(20), null, null, null,
                 "http://127.0.0.1:8080");
     }
@@ -119,6 +119,16 @@ class AlertmanagerITCase {
         assertThat(a.path("annotations").path("dashboard").asText())
                 .isEqualTo("http://127.0.0.1:8080/#slo=availability.success&cohort=surface%3Dchat");
         assertThat(a.path("startsAt").asText()).startsWith("2026-09-21T");
+
+        // re-sent while firing: Alertmanager sees endsAt move forward (resend_interval 1 s here)
+        String endsAt = a.path("endsAt").asText();
+        String later = endsAt;
+        for (int i = 0; i < 300 && later.equals(endsAt); i++) { // a bound, not a timing assertion
+            Thread.sleep(100);
+            JsonNode now = listed("direct").get("availability.success|surface=chat|page");
+            later = now == null ? later : now.path("endsAt").asText();
+        }
+        assertThat(java.time.Instant.parse(later)).isAfter(java.time.Instant.parse(endsAt));
 
         AlertEvent resolve = new AlertEvent("availability.success", "surface=chat", "page", AlertEvent.RESOLVED,
                 t + 3_600_000L, "6h", "30m", 0.5, 0.2, 0.9, 700);

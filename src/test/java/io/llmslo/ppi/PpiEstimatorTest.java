@@ -1,4 +1,4 @@
-package io.llmslo.judge;
+package io.llmslo.ppi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

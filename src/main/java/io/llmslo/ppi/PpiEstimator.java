@@ -1,4 +1,4 @@
-package io.llmslo.judge;
+package io.llmslo.ppi;
 
 import org.apache.commons.math3.distribution.NormalDistribution;
 

@@ -1,4 +1,4 @@
-package io.llmslo.judge;
+package io.llmslo.ppi;
 
 /**
  * The additive sums a prediction-powered estimate of a binary rate needs (DESIGN §4 "Judge
@@ -24,6 +24,8 @@ public final class PpiMoments {
     public double sw2Y;
     public double sw2H;
     public double sw2YH;
+    /** ΣwYŶ: with the others, the weighted agreement Σw·[Y = Ŷ] = Σw − ΣwY − ΣwŶ + 2ΣwYŶ. */
+    public double swYH;
 
     public PpiMoments() {}
 
@@ -51,6 +53,7 @@ public final class PpiMoments {
         }
         if (y && yHat) {
             sw2YH += w2;
+            swYH += w;
         }
         return this;
     }
@@ -72,6 +75,7 @@ public final class PpiMoments {
         sw2Y += o.sw2Y;
         sw2H += o.sw2H;
         sw2YH += o.sw2YH;
+        swYH += o.swYH;
         return this;
     }
 
@@ -87,7 +91,13 @@ public final class PpiMoments {
         d.sw2Y = sw2Y - o.sw2Y;
         d.sw2H = sw2H - o.sw2H;
         d.sw2YH = sw2YH - o.sw2YH;
+        d.swYH = swYH - o.swYH;
         return d;
+    }
+
+    /** Weighted share of pairs where the judge's pass matched the human's useful; NaN without pairs. */
+    public double agreement() {
+        return sw > 0 ? (sw - swY - swH + 2 * swYH) / sw : Double.NaN;
     }
 
     public PpiMoments copy() {

@@ -1,0 +1,193 @@
+package io.llmslo.slo;
+
+import io.llmslo.ppi.PpiEstimator;
+import io.llmslo.ppi.PpiMoments;
+import io.llmslo.slo.alert.AlertInput;
+import io.llmslo.slo.alert.AlertPolicy;
+import io.llmslo.slo.alert.BurnRateAlertPolicy;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The human correction of {@code quality.judge_high} (DESIGN §4 "Judge correction"): the series
+ * keeps, next to its judged counts (N, ΣŶ), the additive sums of its paired requests (judged and
+ * rated, {@link PpiMoments}) in the same minute and hour buckets, and at each evaluation reports
+ * the PPI++ estimate of the human-useful rate with its interval, and decides the judge's alerts on
+ * it.
+ *
+ * <ul>
+ *   <li><b>Pairs</b> arrive as observations of this SLO at the rating's time whose value encodes the
+ *       judge's pass and the weight ({@link #pairValue}); judged observations have no value.
+ *   <li><b>Which pairs</b>: the cohort's own pairs over the SLO window when it holds at least
+ *       {@code minPairs} (scope {@value #SCOPE_WINDOW}); otherwise the cohort's pairs over the longer
+ *       calibration window (scope {@value #SCOPE_CALIBRATION}): the judge-vs-human difference is
+ *       assumed steady over that span. Without enough pairs in either, no estimate.
+ *   <li><b>Gate</b>: over the calibration window the cohort needs at least {@code minPairs} pairs
+ *       and a weighted agreement on useful of at least {@code minAgreement}; otherwise the row says
+ *       {@value #UNCALIBRATED} and the judge's alerts do not page (nothing opens; open ones resolve).
+ *   <li><b>Alerts</b> use the corrected estimate: every tier window's counts are replaced by the
+ *       effective counts of its PPI++ estimate (judged counts of that window, the pairs above), so
+ *       the burn-rate rule with its significance guard sees the corrected rate with the precision
+ *       it really has. The sequential detector is not used here: it accumulates evidence from
+ *       independent increments, and a correction estimated from one shared set of pairs does not
+ *       give them (its error would add up step after step).
+ * </ul>
+ */
+public final class JudgeCorrection implements Serializable {
+
+    public static final String SCOPE_WINDOW = "cohort_slo_window";
+    public static final String SCOPE_CALIBRATION = "cohort_calibration_window";
+    public static final String UNCALIBRATED = "judge_uncalibrated";
+    /** Two-sided level of the reported interval: 95 %. */
+    private static final double ALPHA = 0.05;
+
+    private final int minPairs;
+    private final long calibrationWindowMs;
+    private final double minAgreement;
+
+    /**
+     * @param minPairs pairs needed to correct per cohort and to know the judge's agreement
+     * @param calibrationWindow the longer span whose pairs calibrate and, if needed, correct
+     * @param minAgreement the strictest {@code min_agreement} of the job's rubrics
+     */
+    public JudgeCorrection(int minPairs, Duration calibrationWindow, double minAgreement) {
+        this.minPairs = minPairs;
+        this.calibrationWindowMs = calibrationWindow.toMillis();
+        this.minAgreement = minAgreement;
+    }
+
+    /** The corrected figures of one evaluation: new columns of {@code slo_status} / {@code slo_history}. */
+    public record Columns(Double corrected, Double correctedLow, Double correctedHigh, Double lambda, long judged,
+            long pairs, String scope, Double agreement, long calibrationPairs, String gate) implements Serializable {}
+
+    /** The observation value of a pair: ±weight, positive when the judge passed the answer. */
+    public static double pairValue(boolean judgePass, double weight) {
+        return judgePass ? weight : -weight;
+    }
+
+    /** A pair observation: of this SLO, with a value (judged observations have none). */
+    static boolean isPair(String slo, double value) {
+        return SloCatalog.JUDGE_HIGH.equals(slo) && !Double.isNaN(value);
+    }
+
+    /** The sums of one pair observation. */
+    static PpiMoments pairOf(boolean humanUseful, double value) {
+        return new PpiMoments().addPair(humanUseful, value > 0, Math.abs(value));
+    }
+
+    /** Adds pairs to their minute and hour buckets; they count nowhere else (not in n, good or C(x)). */
+    void addPairs(long minuteEnd, PpiMoments pairs, SeriesState s) throws Exception {
+        addTo(s.minutes(), minuteEnd, pairs);
+        addTo(s.hours(), TimeBuckets.endOf(minuteEnd, TimeBuckets.HOUR), pairs);
+    }
+
+    private static void addTo(BucketStore store, long end, PpiMoments pairs) throws Exception {
+        Bucket b = store.get(end);
+        if (b == null) {
+            b = new Bucket();
+        }
+        if (b.pairs == null) {
+            b.pairs = new PpiMoments();
+        }
+        b.pairs.addPairs(pairs);
+        store.put(end, b);
+    }
+
+    /**
+     * Pairs of the window of this length ending at {@code now}, with the windows' start rule
+     * ({@link RunningCounts#windowStart}): minute buckets for windows up to 6 h; beyond, the whole
+     * hours (cached in {@code slot} of the series' {@link SketchCache}, moved an hour at a time) and
+     * the current hour's minutes.
+     */
+    static PpiMoments pairs(long now, long length, SeriesState s, int slot) throws Exception {
+        PpiMoments sum = new PpiMoments();
+        long minutesFrom = RunningCounts.windowStart(now, length);
+        if (length > TimeBuckets.MINUTE_HORIZON) {
+            long floorHour = TimeBuckets.floorTo(now, TimeBuckets.HOUR);
+            sum.addPairs(wholeHours(floorHour, length, s, slot));
+            minutesFrom = floorHour;
+        }
+        for (long m = minutesFrom + TimeBuckets.MINUTE; m <= now; m += TimeBuckets.MINUTE) {
+            add(sum, s.minutes().get(m), 1);
+        }
+        return sum;
+    }
+
+    /** Σ pairs of the hour buckets in (floorHour − length, floorHour]. */
+    private static PpiMoments wholeHours(long floorHour, long length, SeriesState s, int slot) throws Exception {
+        SketchCache c = s.sketches();
+        long cached = c == null ? Long.MIN_VALUE : c.pairHour[slot];
+        PpiMoments whole;
+        if (cached != Long.MIN_VALUE && cached <= floorHour && floorHour - cached <= 48 * TimeBuckets.HOUR) {
+            whole = c.pairWhole[slot];
+            for (long h = cached + TimeBuckets.HOUR; h <= floorHour; h += TimeBuckets.HOUR) {
+                add(whole, s.hours().get(h), 1);
+                add(whole, s.hours().get(h - length), -1);
+            }
+        } else {
+            whole = new PpiMoments();
+            for (long h = floorHour - length + TimeBuckets.HOUR; h <= floorHour; h += TimeBuckets.HOUR) {
+                add(whole, s.hours().get(h), 1);
+            }
+        }
+        if (c != null) {
+            c.pairHour[slot] = floorHour;
+            c.pairWhole[slot] = whole;
+        }
+        return whole;
+    }
+
+    private static void add(PpiMoments sum, Bucket b, int sign) {
+        if (b != null && b.pairs != null) {
+            if (sign > 0) {
+                sum.addPairs(b.pairs);
+            } else {
+                sum.addPairs(new PpiMoments().minus(b.pairs));
+            }
+        }
+    }
+
+    /** What the evaluation of one judge series needs from the correction. */
+    record Result(Columns columns, AlertInput alertInput) {}
+
+    /**
+     * @param lookbackMs how far back hour buckets are kept: the calibration window is at most that
+     *     long (a longer one is cut to it)
+     */
+    Result evaluate(long now, long windowMs, long lookbackMs, SeriesState s, WindowCounts slo, AlertInput raw)
+            throws Exception {
+        PpiMoments own = pairs(now, windowMs, s, 0);
+        long calibrationMs = Math.max(windowMs, Math.min(calibrationWindowMs, lookbackMs));
+        PpiMoments calibration = pairs(now, calibrationMs, s, 1);
+        PpiMoments labeled = own.pairs >= minPairs ? own : calibration.pairs >= minPairs ? calibration : null;
+        String scope = labeled == null ? null : labeled == own ? SCOPE_WINDOW : SCOPE_CALIBRATION;
+        double agreement = calibration.agreement();
+        boolean calibrated = calibration.pairs >= minPairs && agreement >= minAgreement;
+        PpiEstimator.Estimate e = labeled == null ? null
+                : PpiEstimator.estimate(PpiMoments.of(slo.n(), slo.good(), labeled), ALPHA);
+        Columns cols = new Columns(e == null ? null : e.theta(), e == null ? null : e.ciLow(),
+                e == null ? null : e.ciHigh(), e == null ? null : e.lambda(), slo.n(),
+                labeled == null ? own.pairs : labeled.pairs, scope, Double.isNaN(agreement) ? null : agreement,
+                calibration.pairs, calibrated ? null : UNCALIBRATED);
+        Map<Duration, WindowCounts> windows = new HashMap<>();
+        for (Map.Entry<Duration, WindowCounts> w : raw.windows().entrySet()) {
+            windows.put(w.getKey(), calibrated && labeled != null ? effective(w.getValue(), labeled) : WindowCounts.NONE);
+        }
+        AlertInput corrected = new AlertInput(raw.now(), raw.cohort(), windows, raw.status(), raw.pValue(), raw.n(),
+                null);
+        return new Result(cols, corrected);
+    }
+
+    /** Effective counts of the PPI++ estimate of one window: its judged counts, the given pairs. */
+    static WindowCounts effective(WindowCounts judged, PpiMoments labeled) {
+        PpiEstimator.Estimate e = PpiEstimator.estimate(PpiMoments.of(judged.n(), judged.good(), labeled), ALPHA);
+        return e == null ? WindowCounts.NONE : new WindowCounts(e.effectiveN(), e.effectiveGood());
+    }
+
+    /** The judge's alert rule: the burn-rate tiers (with their significance guard) on corrected windows. */
+    static AlertPolicy policy(SloDefinition def) {
+        return new BurnRateAlertPolicy(def);
+    }
+}

@@ -1,0 +1,258 @@
+package io.llmslo.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmslo.cli.JobRunner;
+import io.llmslo.config.JobConfig;
+import io.llmslo.hostile.HostileCorpus.Kind;
+import io.llmslo.sim.Scenario;
+import io.llmslo.sim.TrafficSimulator;
+import io.llmslo.testing.Postgres;
+import io.llmslo.testing.Tables;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 8's acceptance test: a hostile corpus ({@link HostileCorpus}, 80+ kinds) mixed into valid
+ * simulated traffic, through the whole job on a MiniCluster, into SQLite and into PostgreSQL. The
+ * job must finish; slo_status, slo_history and slo_alerts must equal a run over the valid traffic
+ * alone, row for row; every hostile record must be a dead letter whose reason matches its kind
+ * (or, for the documented rules — byte-order mark, CRLF, blank lines, unknown fields — leave the
+ * tables unchanged); repeats must be counted.
+ */
+class HostileInputITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    static final String TS = "2026-10-02T06:00:00Z";
+    static final List<String> COMPARED = List.of("slo_status", "slo_history", "slo_alerts");
+
+    @TempDir
+    static Path dir;
+
+    static Path clean;
+    static Path hostile;
+    static HostileCorpus corpus = new HostileCorpus(TS);
+    /** request ids of the valid records copied as duplicates. */
+    static final Set<String> duplicated = new HashSet<>();
+    static String duplicatedRating;
+
+    @BeforeAll
+    static void build() throws Exception {
+        clean = Files.createDirectories(dir.resolve("clean"));
+        hostile = Files.createDirectories(dir.resolve("hostile"));
+        TrafficSimulator.run(Scenario.parse("""
+                start: 2026-10-01T00:00:00Z
+                days: 2
+                requests_per_day: 300
+                seed: 8
+                invalid_rate: 0
+                """, "hostile-it.yaml"), clean);
+        for (String file : List.of("responses", "feedback", "ratings")) {
+            Files.write(hostile.resolve(file + ".jsonl"), mix(file, Files.readAllLines(clean.resolve(file + ".jsonl"))));
+        }
+    }
+
+    /** The valid lines with this file's hostile kinds spread through them, plus the documented harmless variations. */
+    static byte[] mix(String file, List<String> valid) throws Exception {
+        List<Kind> kinds = corpus.kinds().stream().filter(k -> k.file().equals(file)).toList();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int k = 0;
+        for (int i = 0; i < valid.size(); i++) {
+            String line = valid.get(i);
+            if (i == 0) {
+                out.writeBytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}); // a byte-order mark: skipped
+            }
+            if (i == 5) {
+                line = line + "\r"; // CRLF line ending
+            }
+            if (i == 7) {
+                line = line.substring(0, line.length() - 1) + ",\"x_unknown\":{\"a\":[1,2,{\"b\":null}]}}"; // ignored
+            }
+            if (i == 9) {
+                out.writeBytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}); // a mid-file mark: skipped too
+            }
+            out.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
+            if (i == 3) {
+                out.writeBytes("\n   \t\n\n".getBytes(StandardCharsets.UTF_8)); // blank lines: skipped
+            }
+            // ratings are few (about 1 % of requests): copy an early one
+            int copyAt = file.equals("ratings") ? 1 : 11;
+            if ((i == copyAt && !file.equals("feedback")) || (i == 13 && file.equals("responses"))) {
+                // an exact copy right after the original: a duplicate, counted once
+                int copies = file.equals("responses") && i == 11 ? 2 : 1;
+                for (int c = 0; c < copies; c++) {
+                    out.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+                String id = new ObjectMapper().readTree(line).get("request_id").asText();
+                duplicated.add(id);
+                if (file.equals("ratings")) {
+                    duplicatedRating = id;
+                }
+            }
+            // spread the kinds: one after every few valid lines, the last kind after the last line
+            while (k < kinds.size() && (i + 1) * (long) kinds.size() / valid.size() > k) {
+                insert(out, kinds.get(k++), line);
+            }
+        }
+        while (k < kinds.size()) {
+            insert(out, kinds.get(k++), valid.get(valid.size() - 1));
+        }
+        return out.toByteArray();
+    }
+
+    static void insert(ByteArrayOutputStream out, Kind kind, String previous) throws Exception {
+        byte[] line = kind.line();
+        String text = new String(line, StandardCharsets.UTF_8);
+        if (text.contains("@TS@")) {
+            JsonNode prev = new ObjectMapper().readTree(previous.trim());
+            line = text.replace("@TS@", prev.get("ts").toString()).getBytes(StandardCharsets.UTF_8);
+        }
+        for (int r = 0; r < kind.repeats(); r++) {
+            out.writeBytes(line);
+            out.write('\n');
+        }
+    }
+
+    static JobConfig job(Path in, String jdbcUrl) {
+        return JobConfig.parse("hostile-it.yaml", """
+                name: hostile-it
+                parallelism: 2
+                sources:
+                  type: files
+                  responses: %1$s/responses.jsonl
+                  feedback: %1$s/feedback.jsonl
+                  ratings: %1$s/ratings.jsonl
+                judge:
+                  enabled: false
+                output:
+                  jdbc_url: "%2$s"
+                  history_interval: 5m
+                """.formatted(in, jdbcUrl));
+    }
+
+    @Test
+    void corpusHasAtLeastSixtyKinds() {
+        assertThat(corpus.kinds()).hasSizeGreaterThanOrEqualTo(60);
+    }
+
+    @Test
+    void sqliteSurvivesEveryKind() throws Exception {
+        String cleanUrl = "jdbc:sqlite:" + dir.resolve("clean.db");
+        String hostileUrl = "jdbc:sqlite:" + dir.resolve("hostile.db");
+        JobRunner.run(job(clean, cleanUrl));
+        JobRunner.run(job(hostile, hostileUrl));
+        verify(cleanUrl, hostileUrl, "sqlite");
+    }
+
+    @Test
+    void postgresSurvivesEveryKind() throws Exception {
+        String cleanUrl = Postgres.freshSchema("hostile_clean");
+        String hostileUrl = Postgres.freshSchema("hostile_mixed");
+        JobRunner.run(job(clean, cleanUrl));
+        JobRunner.run(job(hostile, hostileUrl));
+        verify(cleanUrl, hostileUrl, "postgresql");
+    }
+
+    static void verify(String cleanUrl, String hostileUrl, String db) throws Exception {
+        for (String table : COMPARED) {
+            List<String> expected = Postgres.rows(cleanUrl, table);
+            assertThat(Postgres.rows(hostileUrl, table)).as("%s on %s, with vs without the hostile records", table, db)
+                    .hasSize(expected.size()).isEqualTo(expected);
+        }
+        assertThat(Postgres.rows(cleanUrl, "slo_history")).as("the comparison compares something").isNotEmpty();
+
+        Set<String> before = new HashSet<>();
+        for (Map<String, Object> r : Tables.rows(cleanUrl, "SELECT source, payload_hash FROM dead_letters")) {
+            before.add(r.get("source") + "|" + r.get("payload_hash"));
+        }
+        List<Map<String, Object>> added = new ArrayList<>();
+        for (Map<String, Object> r : Tables.rows(hostileUrl, "SELECT * FROM dead_letters")) {
+            if (!before.contains(r.get("source") + "|" + r.get("payload_hash"))) {
+                added.add(r);
+            }
+        }
+        Map<String, List<Kind>> byMarker = new LinkedHashMap<>();
+        for (Kind k : corpus.kinds()) {
+            byMarker.computeIfAbsent(k.marker(), x -> new ArrayList<>()).add(k);
+        }
+        Map<String, List<Map<String, Object>>> found = new HashMap<>();
+        List<String> unexplained = new ArrayList<>();
+        StringBuilder report = new StringBuilder();
+        for (Map<String, Object> row : added) {
+            String payload = String.valueOf(row.get("payload"));
+            String marker = byMarker.keySet().stream().filter(payload::contains).findFirst().orElse(null);
+            if (marker == null && "duplicate".equals(row.get("reason"))
+                    && duplicated.stream().anyMatch(id -> payload.contains("\"" + id + "\""))) {
+                marker = "duplicate";
+            }
+            if (marker == null) {
+                unexplained.add(row.get("source") + ": " + row.get("reason") + " | " + clip(payload));
+            } else {
+                found.computeIfAbsent(marker, x -> new ArrayList<>()).add(row);
+            }
+        }
+        assertThat(unexplained).as("dead letters no hostile record explains (%s)", db).isEmpty();
+        for (Map.Entry<String, List<Kind>> e : byMarker.entrySet()) {
+            List<Map<String, Object>> rows = found.getOrDefault(e.getKey(), List.of());
+            Kind kind = e.getValue().get(0);
+            assertThat(rows).as("dead letters of '%s' (%s)", kind.name(), db).hasSize(e.getValue().size());
+            for (Map<String, Object> row : rows) {
+                String reason = String.valueOf(row.get("reason"));
+                assertThat(Pattern.compile(kind.reason()).matcher(reason).find())
+                        .as("reason of '%s' (%s): %s", kind.name(), db, reason).isTrue();
+                assertThat(Tables.asLong(row.get("count"))).as("count of '%s' (%s)", kind.name(), db)
+                        .isEqualTo(kind.repeats());
+                report.append(String.format("%-75s | %-9s | %s%n", kind.name(), row.get("source"), clip(reason)));
+            }
+        }
+        // two copies of one response, one of another: two rows, three records
+        List<Map<String, Object>> dups = found.getOrDefault("duplicate", List.of()).stream()
+                .filter(r -> "responses".equals(r.get("source"))).toList();
+        assertThat(dups).as("duplicate responses (%s)", db).hasSize(2);
+        assertThat(dups.stream().mapToLong(r -> Tables.asLong(r.get("count"))).sum()).as("duplicate responses").isEqualTo(3);
+        // the copied rating: a duplicate, or, if the original was already a dead letter in the clean
+        // run (a late rating), the same row with its count one higher
+        String ratingId = duplicatedRating;
+        assertThat(ratingId).as("a rating was copied").isNotNull();
+        List<Map<String, Object>> ratingRows = Tables.rows(hostileUrl, "SELECT * FROM dead_letters WHERE source = 'ratings'")
+                .stream().filter(r -> String.valueOf(r.get("payload")).contains("\"" + ratingId + "\"")).toList();
+        if (ratingRows.stream().noneMatch(r -> "duplicate".equals(r.get("reason")))) {
+            List<Map<String, Object>> cleanRows = Tables.rows(cleanUrl, "SELECT * FROM dead_letters WHERE source = 'ratings'")
+                    .stream().filter(r -> String.valueOf(r.get("payload")).contains("\"" + ratingId + "\"")).toList();
+            assertThat(cleanRows).as("the copied rating's original was a dead letter (%s)", db).hasSize(1);
+            assertThat(ratingRows).hasSize(1);
+            assertThat(Tables.asLong(ratingRows.get(0).get("count")))
+                    .isEqualTo(Tables.asLong(cleanRows.get(0).get("count")) + 1);
+        }
+        System.out.println("hostile corpus on " + db + ": " + corpus.kinds().size() + " kinds, " + added.size()
+                + " new dead-letter rows\n" + report);
+    }
+
+    static String clip(String s) {
+        return s.length() > 160 ? s.substring(0, 160) + "…" : s;
+    }
+}
