@@ -157,6 +157,10 @@ public final class RubricCommand implements Callable<Integer> {
             }
         }
 
+        private static String interval(double[] ci) {
+            return ci == null ? "[-]" : String.format(Locale.ROOT, "[%.2f, %.2f]", ci[0], ci[1]);
+        }
+
         private static void report(PrintWriter out, Rubric r, JobConfig.Judge cfg, List<JudgeVerdict> verdicts,
                 CalibrationStats s, int errors) {
             out.printf(Locale.ROOT, "rubric %s (%s), judge %s / %s, %d anchors%n%n", r.key(), r.source(), cfg.provider(),
@@ -165,9 +169,16 @@ public final class RubricCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  judge errors               %d%n", errors);
             out.printf(Locale.ROOT, "  exact agreement            %s%n", fmt(s.exactAgreement()));
             out.printf(Locale.ROOT, "  within one                 %s%n", fmt(s.withinOne()));
-            out.printf(Locale.ROOT, "  useful agreement           %s   (min_agreement %.2f: %s)%n", fmt(s.usefulAgreement()),
-                    r.minAgreement(), s.nPairs() == 0 ? "no data" : s.usefulAgreement() >= r.minAgreement() ? "ok" : "BELOW");
-            out.printf(Locale.ROOT, "  kappa (quadratic weights)  %s%n", fmt(s.quadraticKappa()));
+            out.printf(Locale.ROOT, "  useful agreement           %s %s   (min_agreement %.2f: %s)%n", fmt(s.usefulAgreement()),
+                    interval(s.usefulAgreementInterval()), r.minAgreement(),
+                    s.nPairs() == 0 ? "no data" : s.usefulAgreement() >= r.minAgreement() ? "ok" : "BELOW");
+            out.printf(Locale.ROOT, "  kappa (quadratic weights)  %s %s%n", fmt(s.quadraticKappa()),
+                    interval(s.quadraticKappaInterval(2000, 1)));
+            out.printf(Locale.ROOT, "  (95 %% intervals: Wilson for agreement, percentile bootstrap of 2000 redraws for kappa)%n");
+            if ("offline".equals(cfg.provider())) {
+                out.printf(Locale.ROOT, "  offline judge, held out: each anchor scored by a model fitted without it; it is much%n"
+                        + "  weaker than an LLM judge, and the job's correction (judge_corrected) is what keeps any judge honest%n");
+            }
             out.printf(Locale.ROOT, "  mean bias (judge - human)  %s%n", Double.isNaN(s.meanBias()) ? "-" : String.format(Locale.ROOT, "%+.2f", s.meanBias()));
             out.printf("%n  confusion (rows: judge, columns: human)%n        ");
             for (int h = r.scaleMin(); h <= r.scaleMax(); h++) {

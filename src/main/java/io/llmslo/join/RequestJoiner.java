@@ -6,6 +6,7 @@ import io.llmslo.event.FeedbackEvent;
 import io.llmslo.event.RatingEvent;
 import io.llmslo.event.RecordGuard;
 import io.llmslo.event.ResponseEvent;
+import io.llmslo.slo.CohortValueGuard;
 import io.llmslo.slo.Observation;
 import io.llmslo.slo.ObservationFactory;
 import java.time.Duration;
@@ -53,21 +54,31 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
     private final long acceptanceWindow;
     private final long maxRatingDelay;
     private final long allowedLateness;
+    private final CohortValueGuard cohortGuard;
 
     private transient ValueState<RequestState> request;
     private transient ListState<Envelope> pending;
 
     public RequestJoiner(ObservationFactory observations, Duration acceptanceWindow,
             Duration maxRatingDelay, Duration allowedLateness) {
-        this(observations, acceptanceWindow, maxRatingDelay, allowedLateness, null);
+        this(observations, acceptanceWindow, maxRatingDelay, allowedLateness, null, null);
+    }
+
+    /** @param cohortGuard caps each dimension's distinct values (null: no cap) */
+    public RequestJoiner(ObservationFactory observations, Duration acceptanceWindow,
+            Duration maxRatingDelay, Duration allowedLateness, CohortValueGuard cohortGuard) {
+        this(observations, acceptanceWindow, maxRatingDelay, allowedLateness, cohortGuard, null);
     }
 
     /**
+     * @param cohortGuard caps each dimension's distinct values (null: no cap)
      * @param stateDims the dimensions later signals need (those grouping sets name), kept in state
      *     without their names; null keeps every dimension with its name
      */
     public RequestJoiner(ObservationFactory observations, Duration acceptanceWindow,
-            Duration maxRatingDelay, Duration allowedLateness, List<String> stateDims) {
+            Duration maxRatingDelay, Duration allowedLateness, CohortValueGuard cohortGuard,
+            List<String> stateDims) {
+        this.cohortGuard = cohortGuard;
         this.compactDims = new CompactDims(stateDims);
         this.observations = observations;
         this.acceptanceWindow = acceptanceWindow.toMillis();
@@ -122,6 +133,11 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
             ctx.timerService().deleteEventTimeTimer(st.expiry);
         }
         ResponseEvent r = e.response();
+        if (cohortGuard != null) {
+            // before anything uses the dimensions: the joiner's state, every observation, the judge
+            r = cohortGuard.apply(r, (dim, value) -> ctx.output(DEAD_LETTERS, DeadLetter.of("responses", null,
+                    cohortGuard.reason(dim), "{\"dimension\":" + EnvelopeJson.quote(dim) + "}")));
+        }
         st.responded = true;
         st.ts = r.ts();
         st.success = r.success();

@@ -151,6 +151,48 @@ public final class CalibrationStats {
         return io.llmslo.slo.SloStatistics.wilson95(weightedUsefulAgreement(), n);
     }
 
+    /**
+     * Percentile-bootstrap 95 % interval of the quadratic kappa (Efron): {@code resamples} redraws of
+     * n pairs from the observed (judge, human) cells, seeded, so the same pairs give the same
+     * interval. {@code null} with fewer than two pairs or when kappa is undefined in too many
+     * redraws (over half).
+     */
+    public double[] quadraticKappaInterval(int resamples, long seed) {
+        long n = nPairs();
+        if (n < 2 || Double.isNaN(quadraticKappa())) {
+            return null;
+        }
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        double[] cum = new double[cells.length];
+        double acc = 0;
+        for (int i = 0; i < cells.length; i++) {
+            acc += cells[i] / (double) n;
+            cum[i] = acc;
+        }
+        double[] kappas = new double[resamples];
+        int defined = 0;
+        CalibrationStats draw = of(min, max);
+        for (int b = 0; b < resamples; b++) {
+            java.util.Arrays.fill(draw.cells, 0);
+            for (long i = 0; i < n; i++) {
+                double u = rnd.nextDouble();
+                int c = java.util.Arrays.binarySearch(cum, u);
+                c = c >= 0 ? c + 1 : -c - 1;
+                draw.cells[Math.min(c, cells.length - 1)]++;
+            }
+            double k = draw.quadraticKappa();
+            if (!Double.isNaN(k)) {
+                kappas[defined++] = k;
+            }
+        }
+        if (defined < resamples / 2) {
+            return null;
+        }
+        double[] sorted = java.util.Arrays.copyOf(kappas, defined);
+        java.util.Arrays.sort(sorted);
+        return new double[] {sorted[(int) Math.floor(0.025 * (defined - 1))], sorted[(int) Math.ceil(0.975 * (defined - 1))]};
+    }
+
     /** Mean of (judge − human): positive means the judge is more lenient than the raters. */
     public double meanBias() {
         long n = nPairs();

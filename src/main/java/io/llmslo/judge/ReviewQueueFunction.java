@@ -27,11 +27,18 @@ public final class ReviewQueueFunction extends KeyedProcessFunction<String, Judg
     private static final long KEEP_HOURS = 27;
 
     private final ReviewQueue queue;
+    private final boolean weightRatings;
 
     private transient MapState<Long, Long> judgedPerHour;
 
     public ReviewQueueFunction(ReviewQueue queue) {
+        this(queue, true);
+    }
+
+    /** @param weightRatings ratings of queued requests weigh 1 / probability (raters follow the queue) */
+    public ReviewQueueFunction(ReviewQueue queue, boolean weightRatings) {
         this.queue = queue;
+        this.weightRatings = weightRatings;
     }
 
     @Override
@@ -43,7 +50,7 @@ public final class ReviewQueueFunction extends KeyedProcessFunction<String, Judg
     /** A reviewed score that no queue decided (queue disabled): weight 1. */
     public static ReviewedScore unreviewed(JudgeResult j) {
         return new ReviewedScore(j.requestId(), j.ts(), j.rubric(), j.rubricVersion(), j.passThreshold(),
-                j.judgeModel(), j.score(), j.dims(), Double.NaN, false);
+                j.judgeModel(), j.score(), j.dims(), Double.NaN, false, false);
     }
 
     @Override
@@ -65,7 +72,7 @@ public final class ReviewQueueFunction extends KeyedProcessFunction<String, Judg
         double p = queue.probability(lastDay, j.score(), j.passThreshold());
         boolean selected = ReviewQueue.selected(j.requestId(), p);
         out.collect(new ReviewedScore(j.requestId(), j.ts(), j.rubric(), j.rubricVersion(), j.passThreshold(),
-                j.judgeModel(), j.score(), j.dims(), p, selected));
+                j.judgeModel(), j.score(), j.dims(), p, selected, weightRatings));
         if (selected) {
             String reason = ReviewQueue.uncertain(j.score(), j.passThreshold()) ? "uncertain" : "stratum";
             ctx.output(QUEUE, new ReviewQueueItem(j.requestId(), j.ts(), ctx.getCurrentKey(), j.rubric(),

@@ -8,6 +8,8 @@ import java.util.Map;
  *
  * @param reviewProbability the probability the review queue selected it with
  * @param queued whether the queue selected it
+ * @param weighted whether ratings follow the queue ({@code judge.review_queue.weight_ratings}): if
+ *     raters rate some other sample (a simulation rating uniformly), weights would bias, so none
  */
 public record ReviewedScore(
         String requestId,
@@ -19,13 +21,14 @@ public record ReviewedScore(
         int score,
         Map<String, String> dims,
         double reviewProbability,
-        boolean queued) {
+        boolean queued,
+        boolean weighted) {
 
     /**
      * The weight of a rating of this request in the correction: 1 / probability when the queue
      * asked for it; 1 for a rating nobody asked for (taken as a uniform sample of judged requests).
      */
     public double ratingWeight() {
-        return queued && reviewProbability > 0 ? 1.0 / reviewProbability : 1.0;
+        return weighted && queued && reviewProbability > 0 ? 1.0 / reviewProbability : 1.0;
     }
 }

@@ -102,7 +102,7 @@ public final class JudgeBranch implements Serializable {
                     rq.strata());
             SingleOutputStreamOperator<ReviewedScore> r = results
                     .keyBy(j -> decisions.stratum(j.dims()))
-                    .process(new ReviewQueueFunction(decisions))
+                    .process(new ReviewQueueFunction(decisions, rq.weightRatings()))
                     .name("review-queue")
                     .uid("review-queue");
             reviewed = r;

@@ -39,7 +39,7 @@ class CalibrationJoinerTest {
 
     /** A score the review queue asked people to rate with probability 0.25: its ratings weigh 4. */
     static ReviewedScore judged(String id, int score) {
-        return new ReviewedScore(id, T0, "helpfulness", 3, 4, "judge", score, DIMS, 0.25, true);
+        return new ReviewedScore(id, T0, "helpfulness", 3, 4, "judge", score, DIMS, 0.25, true, true);
     }
 
     static CalibrationPair pair(String id, int judge, int human, boolean useful, long ts) {

@@ -63,6 +63,7 @@ final class FakeJudgeServer implements AutoCloseable {
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
     private volatile Supplier<Reply> fallback = () -> Reply.answer("{\"score\": 4, \"reason\": \"default\"}");
+    private volatile java.util.function.Function<String, Reply> byBody;
     final List<Captured> requests = Collections.synchronizedList(new ArrayList<>());
 
     FakeJudgeServer() throws IOException {
@@ -101,6 +102,12 @@ final class FakeJudgeServer implements AutoCloseable {
         return this;
     }
 
+    /** Replies decided from the request body (the judged text), like a model would. */
+    FakeJudgeServer answering(java.util.function.Function<String, Reply> replies) {
+        byBody = replies;
+        return this;
+    }
+
     List<Captured> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
@@ -112,7 +119,7 @@ final class FakeJudgeServer implements AutoCloseable {
         requests.add(new Captured(ex.getRequestURI().getPath(), Map.copyOf(ex.getRequestHeaders()), body, System.nanoTime()));
         Reply r = script.poll();
         if (r == null) {
-            r = fallback.get();
+            r = byBody != null ? byBody.apply(body) : fallback.get();
         }
         if (r.delayMs() > 0) {
             try {

@@ -87,4 +87,24 @@ public final class Tables {
     public static long asLong(Object v) {
         return ((Number) v).longValue();
     }
+
+    /** Epoch millis of a TIMESTAMP column: SQLite text {@code YYYY-MM-DD HH:MM:SS.SSS} (UTC) or a JDBC timestamp. */
+    public static long asTimestamp(Object v) {
+        if (v instanceof java.sql.Timestamp ts) {
+            return ts.toLocalDateTime().toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+        }
+        if (v instanceof Number n) {
+            return n.longValue();
+        }
+        return java.time.LocalDateTime.parse(v.toString().replace(' ', 'T')).toInstant(java.time.ZoneOffset.UTC)
+                .toEpochMilli();
+    }
+
+    /** A BOOLEAN column: SQLite keeps 0/1. */
+    public static Boolean asBoolean(Object v) {
+        if (v == null) {
+            return null;
+        }
+        return v instanceof Boolean b ? b : ((Number) v).intValue() != 0;
+    }
 }
