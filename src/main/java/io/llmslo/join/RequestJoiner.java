@@ -6,6 +6,7 @@ import io.llmslo.event.FeedbackEvent;
 import io.llmslo.event.RatingEvent;
 import io.llmslo.event.RecordGuard;
 import io.llmslo.event.ResponseEvent;
+import io.llmslo.slo.CohortValueGuard;
 import io.llmslo.slo.Observation;
 import io.llmslo.slo.ObservationFactory;
 import java.time.Duration;
@@ -50,12 +51,20 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
     private final long acceptanceWindow;
     private final long maxRatingDelay;
     private final long allowedLateness;
+    private final CohortValueGuard cohortGuard;
 
     private transient ValueState<RequestState> request;
     private transient ListState<Envelope> pending;
 
     public RequestJoiner(ObservationFactory observations, Duration acceptanceWindow,
             Duration maxRatingDelay, Duration allowedLateness) {
+        this(observations, acceptanceWindow, maxRatingDelay, allowedLateness, null);
+    }
+
+    /** @param cohortGuard caps each dimension's distinct values (null: no cap) */
+    public RequestJoiner(ObservationFactory observations, Duration acceptanceWindow,
+            Duration maxRatingDelay, Duration allowedLateness, CohortValueGuard cohortGuard) {
+        this.cohortGuard = cohortGuard;
         this.observations = observations;
         this.acceptanceWindow = acceptanceWindow.toMillis();
         this.maxRatingDelay = maxRatingDelay.toMillis();
@@ -107,6 +116,11 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
             ctx.timerService().deleteEventTimeTimer(st.expiry);
         }
         ResponseEvent r = e.response();
+        if (cohortGuard != null) {
+            // before anything uses the dimensions: the joiner's state, every observation, the judge
+            r = cohortGuard.apply(r, (dim, value) -> ctx.output(DEAD_LETTERS, DeadLetter.of("responses", null,
+                    cohortGuard.reason(dim), "{\"dimension\":" + EnvelopeJson.quote(dim) + "}")));
+        }
         st.responded = true;
         st.ts = r.ts();
         st.success = r.success();
