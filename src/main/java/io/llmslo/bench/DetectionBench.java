@@ -102,8 +102,12 @@ final class DetectionBench {
         private final Collection<Row> rows;
 
         SideBySide(SloDefinition def, Collection<Row> rows) {
-            this.rules = new AlertPolicy[] {new NaiveAlertPolicy(def), new WorkbookAlertPolicy(def),
-                new BurnRateAlertPolicy(def), new SequentialAlertPolicy(def)};
+            boolean drift = def.kind() == io.llmslo.slo.SloKind.REFUSAL_DRIFT;
+            // refusal drift has no budget: no workbook rule (never alerts); its turn-1 rule is the breach ticket
+            this.rules = new AlertPolicy[] {new NaiveAlertPolicy(def),
+                drift ? (in, st) -> new AlertOutcome(List.of(), null) : new WorkbookAlertPolicy(def),
+                drift ? new io.llmslo.slo.alert.BreachAlertPolicy(def) : new BurnRateAlertPolicy(def),
+                new SequentialAlertPolicy(def)};
             this.states = new AlertState[] {new AlertState(), new AlertState(), new AlertState(), null};
             this.rows = rows;
         }
@@ -125,12 +129,13 @@ final class DetectionBench {
         }
     }
 
-    /** The SLOs with an error budget and burn tiers: the ones whose alert rule is compared. */
+    /** The SLOs whose alert rule is compared: those with a budget and burn tiers, and refusal drift. */
     static List<String> budgetedSlos(SloCatalog catalog) {
         List<String> out = new ArrayList<>();
         for (SloDefinition d : catalog.all()) {
-            if (d.enabled() && !d.alertOnly() && d.kind() != io.llmslo.slo.SloKind.REFUSAL_DRIFT
-                    && !d.tiers().isEmpty() && !SloCatalog.JUDGE_HIGH.equals(d.name())) {
+            boolean drift = d.kind() == io.llmslo.slo.SloKind.REFUSAL_DRIFT;
+            if (d.enabled() && !d.alertOnly() && (drift || !d.tiers().isEmpty())
+                    && !SloCatalog.JUDGE_HIGH.equals(d.name())) {
                 out.add(d.name());
             }
         }

@@ -65,7 +65,8 @@ public class DetectionCommand implements Callable<Integer> {
     record Incident(String file, String label, String slo, String cohort, Set<String> slos,
             Map<String, String> match, Instant from, Instant to) {}
 
-    static final Set<String> QUALITY = Set.of(SloCatalog.ACCEPTANCE, SloCatalog.HUMAN_USEFUL);
+    static final Set<String> QUALITY = Set.of(SloCatalog.ACCEPTANCE, SloCatalog.HUMAN_USEFUL,
+            SloCatalog.REFUSAL_DRIFT);
     static final Set<String> LATENCY = Set.of(SloCatalog.TTFT, SloCatalog.TOTAL, SloCatalog.TURN);
     static final Set<String> COST = Set.of(SloCatalog.COST, SloCatalog.COST_TAIL);
     static final Set<String> AVAILABILITY = Set.of(SloCatalog.SUCCESS, SloCatalog.PROVIDER_SUCCESS,
@@ -91,6 +92,8 @@ public class DetectionCommand implements Callable<Integer> {
                 new Incident("cost-agent-ja-x8.yaml", "cost ×8, agent ja-JP", SloCatalog.COST,
                         "surface=agent,cohort.locale=ja-JP", COST, Map.of("surface", "agent", "cohort.locale", "ja-JP"),
                         day9, null),
+                new Incident("refusal-drift-chat-3pp.yaml", "refusal rate +3 pp, chat", SloCatalog.REFUSAL_DRIFT,
+                        "surface=chat", QUALITY, Map.of("surface", "chat"), day9, null),
                 new Incident("outage-45min-30pct.yaml", "45-min 30 % outage, global", SloCatalog.SUCCESS, "*",
                         AVAILABILITY, Map.of("provider", "openai"), Instant.parse("2026-10-08T14:00:00Z"),
                         Instant.parse("2026-10-08T14:45:00Z")),
@@ -124,7 +127,9 @@ public class DetectionCommand implements Callable<Integer> {
             List<Row> healthy = DetectionBench.run(series.values(), catalog, end, false, sc.seed());
             falseRows.add(falseAlertRow("30 healthy days", series.size(), sc.days(), healthy, null));
             // exactly at target: same traffic, verdicts redrawn; tail blow-up judges values, so it sits out
-            List<Series> ratio = series.values().stream().filter(s -> !SloCatalog.COST_TAIL.equals(s.slo)).toList();
+            // refusal drift's "target" is a margin, not a rate: it sits out too
+            List<Series> ratio = series.values().stream().filter(s -> !SloCatalog.COST_TAIL.equals(s.slo)
+                    && !SloCatalog.REFUSAL_DRIFT.equals(s.slo)).toList();
             List<Row> atTarget = DetectionBench.run(ratio, catalog, end, true, sc.seed());
             falseRows.add(falseAlertRow("30 days exactly at target", ratio.size(), sc.days(), atTarget, null));
             out.printf(Locale.ROOT, "Healthy scenario: %d series; bad fraction over 30 days of each SLO's global"
@@ -250,6 +255,11 @@ public class DetectionCommand implements Callable<Integer> {
         long to = inc.to() == null ? end : inc.to().toEpochMilli();
         long[] nb = own == null ? new long[] {0, 0} : own.countsIn(from, to);
         double rate = nb[0] == 0 ? 0 : nb[1] / (double) nb[0];
+        if (SloCatalog.REFUSAL_DRIFT.equals(inc.slo()) && own != null) {
+            // the drift's boundary: the rate before the incident plus the margin
+            long[] before = own.countsIn(Long.MIN_VALUE, from);
+            target = 1 - (before[1] / (double) Math.max(1, before[0]) + catalog.get(inc.slo()).factor());
+        }
         long limit = StatisticalLimit.traffic(1 - target, rate);
         String[] row = new String[5 + DetectionBench.RULES.length];
         row[0] = inc.label();

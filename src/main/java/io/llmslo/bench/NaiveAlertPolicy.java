@@ -25,7 +25,14 @@ final class NaiveAlertPolicy implements AlertPolicy {
     @Override
     public AlertOutcome decide(AlertInput in, AlertState state) {
         WindowCounts w = in.window(def.window());
-        boolean below = w.n() > 0 && w.good() < def.target() * w.n();
+        boolean below;
+        if (def.kind() == io.llmslo.slo.SloKind.REFUSAL_DRIFT) {
+            // refusal drift: the point estimate of p_now − p_base above the margin
+            WindowCounts b = in.window(def.baseline());
+            below = w.n() > 0 && b.n() > 0 && w.bad() / (double) w.n() - b.bad() / (double) b.n() > def.factor();
+        } else {
+            below = w.n() > 0 && w.good() < def.target() * w.n();
+        }
         List<AlertEvent> out = new ArrayList<>(1);
         boolean open = state.open.containsKey(SEVERITY);
         if (below != open) {

@@ -26,8 +26,13 @@ public class DetectorState {
 
     /** Per tier: the reverse CUSUM (nats) for "the burn has stopped", while the tier is open. */
     public double[] recovery;
-    /** Per tier: the bad rate the incident showed when the tier opened (the resolve test's H0). */
+    /**
+     * Per tier: the incident's bad rate so far — events and bad events from its estimated change
+     * point to the previous step (the resolve test's H0 is half-way between it and p0).
+     */
     public double[] incidentRate;
+    public long[] incidentN;
+    public long[] incidentBad;
     /** Per tier: when it opened; {@link #CLOSED} when not open. */
     public long[] openedAt;
 
@@ -45,6 +50,8 @@ public class DetectorState {
         s.runStart = new long[m];
         s.recovery = new double[tiers];
         s.incidentRate = new double[tiers];
+        s.incidentN = new long[tiers];
+        s.incidentBad = new long[tiers];
         s.openedAt = new long[tiers];
         Arrays.fill(s.openedAt, CLOSED);
         Arrays.fill(s.runStart, CLOSED);
@@ -52,7 +59,8 @@ public class DetectorState {
     }
 
     public boolean fits(int tiers, int alternatives) {
-        return cusum != null && cusum.length == tiers * alternatives && openedAt.length == tiers;
+        return cusum != null && cusum.length == tiers * alternatives && openedAt.length == tiers
+                && incidentN != null && incidentN.length == tiers;
     }
 
     public boolean anyOpen() {

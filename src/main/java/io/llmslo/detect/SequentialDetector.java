@@ -175,12 +175,12 @@ public final class SequentialDetector implements Serializable {
             if (!isOpen && below && statistic[k] >= threshold) {
                 s.openedAt[k] = now;
                 s.recovery[k] = 0;
+                int i = k * alts + best[k];
+                s.incidentN[k] = s.runN[i];
+                s.incidentBad[k] = s.runBad[i];
                 s.incidentRate[k] = runRate(s, k, best[k]);
                 opened[k] = true;
                 isOpen = true;
-            } else if (isOpen && statistic[k] >= threshold) {
-                // the incident may grow after it was first seen: resolve against its worst rate
-                s.incidentRate[k] = Math.max(s.incidentRate[k], runRate(s, k, best[k]));
             }
             below = isOpen;
         }
@@ -195,6 +195,12 @@ public final class SequentialDetector implements Serializable {
                 double high = Math.max(alternative[k][0], (p0 + s.incidentRate[k]) / 2);
                 s.recovery[k] = Math.max(0, s.recovery[k] + good * Math.log((1 - p0) / (1 - high))
                         + bad * Math.log(p0 / high));
+                // the rate since the change point, for the next step's H0: the run that crossed the
+                // threshold was selected for being bad, so its rate alone would overstate the
+                // incident and let an ongoing one "resolve" (then reopen)
+                s.incidentN[k] += n;
+                s.incidentBad[k] += bad;
+                s.incidentRate[k] = s.incidentBad[k] / (double) s.incidentN[k];
             }
             if (resolveAbove || s.recovery[k] >= resolveThreshold) {
                 resolved[k] = true;
@@ -216,6 +222,8 @@ public final class SequentialDetector implements Serializable {
         s.openedAt[k] = DetectorState.CLOSED;
         s.recovery[k] = 0;
         s.incidentRate[k] = 0;
+        s.incidentN[k] = 0;
+        s.incidentBad[k] = 0;
         int alts = alternatives();
         for (int j = 0; j < alts; j++) {
             int i = k * alts + j;

@@ -93,4 +93,23 @@ class SequentialDetectorTest {
         d.step(s, 2, 0, 0, 10);
         assertThat(s.cusum).containsExactly(before);
     }
+
+    @Test
+    void anOngoingIncidentDoesNotResolveAfterTheBurstThatOpenedIt() {
+        // opened by a burst (10 bad of 10), then a steady 20 % (still above p0 = 0.1). Against the
+        // burst's rate alone (H0 0.55) each step of 8 good + 2 bad would add
+        // 8·ln(0.9/0.45) + 2·ln(0.1/0.55) = +2.13 nats and resolve at the third step; against the
+        // rate since the change point (0.6, 0.47, 0.4, … → 0.2, H0 → 0.15) the evidence peaks near
+        // 2.23 and falls, so the alert stays open: one incident, one alert
+        SequentialDetector d = new SequentialDetector(new double[] {0.1}, new double[] {3}, Math.log(100));
+        DetectorState s = d.freshState();
+        assertThat(d.step(s, 1, 10, 10, 4.5).opened()[0]).isTrue();
+        double peak = 0;
+        for (int t = 2; t < 200; t++) {
+            assertThat(d.step(s, t, 10, 2, 4.5).resolved()[0]).as("step %d", t).isFalse();
+            peak = Math.max(peak, s.recovery[0]);
+        }
+        assertThat(peak).isCloseTo(2.23, within(0.01));
+        assertThat(s.incidentRate[0]).isCloseTo((10 + 2 * 198) / (10.0 + 10 * 198), within(EPS));
+    }
 }
