@@ -133,6 +133,7 @@ public class DemoCommand implements Callable<Integer> {
         }
         if (noDashboard) {
             o.printf("demo: dashboard skipped; later: dashboard --jdbc-url %s%n", cfg.output.jdbcUrl());
+            o.printf("demo: the weekly summary: report --since 7d --jdbc-url %s%n", cfg.output.jdbcUrl());
             o.flush();
             return 0;
         }
@@ -169,7 +170,7 @@ public class DemoCommand implements Callable<Integer> {
                 + "  enabled: true\n"
                 + "  provider: offline\n"
                 + "  rubrics_dir: " + quote(rubrics.toString().replace('\\', '/')) + "\n"
-                // simulated raters rate a uniform sample, not the review queue's picks: no queue weights
+                // simulated raters rate a uniform sample, not the review queue's picks
                 + "  review_queue: {weight_ratings: false}\n\n"
                 + "cohorts:\n"
                 + "  grouping_sets:\n"

@@ -69,12 +69,18 @@ public final class ConfigNode {
     }
 
     public ConfigException error(String expected) {
-        return ConfigException.at(file, path, expected, present() ? describe(node) : null, where());
+        return fail("expected " + expected + ", got " + got());
     }
 
     /** An error about this key in free words: {@code file: key 'a.b' <message> (line l, column c)}. */
     public ConfigException fail(String message) {
-        return new ConfigException(file + ": key '" + path + "' " + message + where());
+        return new ConfigException(file + ": key '" + path + "' " + message + where(), path, line(), message);
+    }
+
+    /** 1-based line of this key, or of the closest enclosing key written in the file; 0 if unknown. */
+    public int line() {
+        int[] at = position();
+        return at == null ? 0 : at[0];
     }
 
     /**
@@ -82,13 +88,18 @@ public final class ConfigNode {
      * missing key is reported where its map is); "" when the document has no positions.
      */
     public String where() {
+        int[] at = position();
+        return at == null ? "" : " (line " + at[0] + ", column " + at[1] + ")";
+    }
+
+    private int[] position() {
         for (String p = path; ; p = parent(p)) {
             int[] at = positions.get(p);
             if (at != null && at[0] > 0) {
-                return " (line " + at[0] + ", column " + at[1] + ")";
+                return at;
             }
             if (p.isEmpty()) {
-                return "";
+                return null;
             }
         }
     }
@@ -98,7 +109,18 @@ public final class ConfigNode {
         return cut < 0 ? "" : p.substring(0, cut);
     }
 
-    /** How a value is shown after "got": text as written (capped), containers by kind. */
+    /** "got" part of an error: text quoted (capped, control characters escaped), numbers and booleans as written, containers by kind. */
+    private String got() {
+        if (!present()) {
+            return "nothing";
+        }
+        if (node.isContainerNode() || node.isNumber() || node.isBoolean()) {
+            return describe(node);
+        }
+        return ConfigException.describe(node.asText());
+    }
+
+    /** How a value is shown: text as written, containers by kind. */
     static String describe(JsonNode v) {
         if (v.isObject()) {
             return "a map";
@@ -325,16 +347,24 @@ public final class ConfigNode {
         if (!node.isObject()) {
             throw error("a map");
         }
+        List<ConfigException> unknown = unknownKeys(keys);
+        if (!unknown.isEmpty()) {
+            throw unknown.get(0);
+        }
+    }
+
+    /** One error per key of this map that is not in {@code keys}, in document order. */
+    public List<ConfigException> unknownKeys(String... keys) {
+        List<ConfigException> out = new ArrayList<>();
         List<String> allowed = List.of(keys);
-        Iterator<String> names = node.fieldNames();
+        Iterator<String> names = node.isObject() ? node.fieldNames() : java.util.Collections.emptyIterator();
         while (names.hasNext()) {
             String name = names.next();
             if (!allowed.contains(name)) {
-                ConfigNode key = get(name);
-                throw new ConfigException(file + ": key '" + key.path + "' is not known here; expected one of "
-                        + allowed + key.where());
+                out.add(get(name).fail("is not known here; expected one of " + allowed));
             }
         }
+        return out;
     }
 
     private static String fmt(double d) {

@@ -1,6 +1,7 @@
 package io.llmslo.config;
 
 import io.llmslo.event.EventTimeBounds;
+import io.llmslo.slo.CohortValueGuard;
 import io.llmslo.slo.SloCatalog;
 import java.io.IOException;
 import java.io.Serializable;
@@ -32,6 +33,8 @@ public final class JobConfig implements Serializable {
     /** {@code judge.review_queue}: which judged requests people are asked to rate. */
     public final Review review;
     public final List<List<String>> groupingSets;
+    /** cohorts.max_values / cohorts.values: the cap on each dimension's distinct values. */
+    public final CohortValueGuard cohortGuard;
     public final SloCatalog slo;
     public final Output output;
     public final State state;
@@ -144,6 +147,7 @@ public final class JobConfig implements Serializable {
         this.calibration = calibration(root.get("judge").get("calibration"));
         this.review = review(root.get("judge").get("review_queue"));
         this.groupingSets = cohorts(root.get("cohorts"));
+        this.cohortGuard = cohortGuard(root.get("cohorts"), groupingSets);
         this.slo = SloCatalog.fromConfig(root.get("slo"));
         this.output = output(root.get("output"));
         this.state = state(root.get("state"));
@@ -180,7 +184,7 @@ public final class JobConfig implements Serializable {
                 Path dir = Path.of(db).toAbsolutePath().getParent();
                 if (dir != null && !Files.isDirectory(dir)) {
                     throw ConfigException.at(file, "output.jdbc_url", "a SQLite file in an existing directory",
-                            output.jdbcUrl() + " (no directory " + dir + ")", where.get("output.jdbc_url"));
+                            output.jdbcUrl(), ": no directory " + dir + where.get("output.jdbc_url"));
                 }
             }
         }
@@ -192,9 +196,9 @@ public final class JobConfig implements Serializable {
         }
         Path p = Path.of(path);
         if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
-            throw ConfigException.at(file, key, "a readable JSONL file", path + " ("
-                    + (Files.exists(p) ? "not a readable file" : "no such file") + ", relative to "
-                    + Path.of("").toAbsolutePath() + ")", where.get(key));
+            throw ConfigException.at(file, key, "a readable JSONL file", path, ": "
+                    + (Files.exists(p) ? "not a readable file" : "no such file")
+                    + (p.isAbsolute() ? "" : " in " + Path.of("").toAbsolutePath()) + where.get(key));
         }
     }
 
@@ -396,7 +400,7 @@ public final class JobConfig implements Serializable {
     }
 
     private static List<List<String>> cohorts(ConfigNode c) {
-        c.allowOnly("grouping_sets");
+        c.allowOnly("grouping_sets", "max_values", "values");
         List<List<String>> sets = new ArrayList<>();
         if (!c.has("grouping_sets")) {
             sets.add(List.of("surface"));
@@ -420,6 +424,19 @@ public final class JobConfig implements Serializable {
             sets.add(List.copyOf(dims));
         }
         return sets;
+    }
+
+    private static CohortValueGuard cohortGuard(ConfigNode c, List<List<String>> sets) {
+        int max = c.integer("max_values", 100, 1, 100_000);
+        HashMap<String, ArrayList<String>> pinned = new HashMap<>();
+        for (Map.Entry<String, ConfigNode> e : c.entries("values").entrySet()) {
+            ArrayList<String> list = new ArrayList<>(c.get("values").strings(e.getKey()));
+            if (list.size() > max) {
+                throw e.getValue().error("at most cohorts.max_values (" + max + ") values");
+            }
+            pinned.put(e.getKey(), list);
+        }
+        return new CohortValueGuard(sets, max, pinned);
     }
 
     private static Output output(ConfigNode o) {

@@ -44,6 +44,7 @@ public final class YamlDocument {
         Map<String, int[]> positions = new HashMap<>();
         Node root = compose(file, text);
         if (root != null) {
+            positions.put("", position(root));
             index(root, "", positions);
         }
         JsonNode tree;
@@ -52,8 +53,10 @@ public final class YamlDocument {
         } catch (JsonProcessingException e) {
             // SnakeYAML accepted it, Jackson did not (rare): still report where
             var loc = e.getLocation();
+            String detail = "is not valid YAML: " + firstLine(e.getOriginalMessage());
             throw new ConfigException(file + ": not valid YAML" + (loc == null ? "" : " at line " + loc.getLineNr()
-                    + ", column " + loc.getColumnNr()) + ": " + e.getOriginalMessage());
+                    + ", column " + loc.getColumnNr()) + ": " + firstLine(e.getOriginalMessage()), null,
+                    loc == null ? 0 : loc.getLineNr(), detail);
         }
         return new ConfigNode(file, "", tree == null ? MissingNode.getInstance() : tree, positions);
     }
@@ -68,8 +71,9 @@ public final class YamlDocument {
         } catch (MarkedYAMLException e) {
             Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String where = m == null ? "" : " at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1);
-            throw new ConfigException(file + ": not valid YAML" + where + ": " + firstLine(e.getProblem())
-                    + (e.getContext() == null ? "" : " (" + firstLine(e.getContext()) + ")"));
+            String problem = firstLine(e.getProblem()) + (e.getContext() == null ? "" : " (" + firstLine(e.getContext()) + ")");
+            throw new ConfigException(file + ": not valid YAML" + where + ": " + problem, null,
+                    m == null ? 0 : m.getLine() + 1, "is not valid YAML: " + problem);
         } catch (YAMLException e) {
             throw new ConfigException(file + ": not valid YAML: " + firstLine(e.getMessage()));
         }

@@ -150,7 +150,7 @@ public final class AlertmanagerAlerts {
             sb.append(", ").append(fmt(a.burnShort())).append(" over ").append(a.shortWindow());
         }
         sb.append("; p-value ").append(a.pValue() == null ? "n/a" : String.format(Locale.ROOT, "%.3g", a.pValue()))
-                .append(" of H0 burn <= tier over n=").append(a.n()).append(" events");
+                .append(" over n=").append(a.n()).append(" events");
         if (a.eValue() != null) {
             // the sequential detector's evidence (anytime-valid): why it fired or resolved now
             sb.append("; e-value ").append(String.format(Locale.ROOT, "%.3g", a.eValue()));

@@ -27,8 +27,9 @@ class HostileConfigTest {
     void everyKeyOfTheBundledJobsWithEveryHostileValue() throws Exception {
         int tried = 0;
         int rejected = 0;
-        for (String job : List.of("jobs/replay.yaml", "jobs/production.yaml", "jobs/demo.yaml")) {
-            for (HostileYaml.Variant v : HostileYaml.variants(Files.readString(Path.of(job)))) {
+        // demo.yaml has replay.yaml's keys: two files cover every key once
+        for (String job : List.of("jobs/replay.yaml", "jobs/production.yaml")) {
+            for (HostileYaml.Variant v : HostileYaml.variants(Files.readString(Path.of(job)), HostileYaml::firstItemsOnly)) {
                 tried++;
                 try {
                     JobConfig.parse(FILE, v.yaml());
@@ -132,7 +133,7 @@ class HostileConfigTest {
         assertThatThrownBy(missingFeedback::checkFiles)
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(FILE + ": key 'sources.feedback' expected a readable JSONL file, got '" + dir)
-                .hasMessageContaining("no such file")
+                .hasMessageContaining(": no such file")
                 .hasMessageEndingWith("(line 3, column 3)");
 
         JobConfig missingDir = JobConfig.parse(FILE, """
@@ -144,7 +145,7 @@ class HostileConfigTest {
         assertThatThrownBy(missingDir::checkFiles)
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(FILE + ": key 'output.jdbc_url' expected a SQLite file in an existing directory")
-                .hasMessageContaining("no directory");
+                .hasMessageContaining(": no directory");
 
         JobConfig fine = JobConfig.parse(FILE, """
                 sources:

@@ -130,7 +130,7 @@ class JobConfigTest {
     void samplingRateAboveOne() {
         fails(MINIMAL + "sampling:\n  rate: 1.5\n")
                 .hasMessageContaining(FILE)
-                .hasMessageContaining("key 'sampling.rate' expected a number in [0, 1], got '1.5'");
+                .hasMessageContaining("key 'sampling.rate' expected a number in [0, 1], got 1.5");
         fails(MINIMAL + "sampling:\n  per_surface:\n    chat: 2\n")
                 .hasMessageContaining("key 'sampling.per_surface.chat' expected a number in [0, 1]");
     }

@@ -177,6 +177,54 @@ class HostileInputITCase {
         verify(cleanUrl, hostileUrl, "postgresql");
     }
 
+    /**
+     * 600 responses, each with a new cohort.region (the 1.7 M-row flood of issue 8), with
+     * cohorts.max_values 20 at parallelism 2: at most 2 × 20 named regions, the rest counted under
+     * __other__, one cohort_cap dead-letter row whose count is the number of folded requests.
+     */
+    @Test
+    void cohortValuesAreCapped() throws Exception {
+        Path flood = Files.createDirectories(dir.resolve("flood"));
+        List<String> responses = Files.readAllLines(clean.resolve("responses.jsonl"));
+        List<String> out = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (int i = 0; i < responses.size(); i++) {
+            out.add(responses.get(i));
+            if (i < 600) {
+                String ts = json.readTree(responses.get(i)).get("ts").toString();
+                out.add(HostileCorpus.response("flood-" + i, ts, "").replace("\"us-east\"", "\"flood-region-" + i + "\""));
+            }
+        }
+        Files.write(flood.resolve("responses.jsonl"), out);
+        Files.copy(clean.resolve("feedback.jsonl"), flood.resolve("feedback.jsonl"));
+        Files.copy(clean.resolve("ratings.jsonl"), flood.resolve("ratings.jsonl"));
+        String url = "jdbc:sqlite:" + dir.resolve("flood.db");
+        String yaml = job(flood, url).file;
+        JobConfig cfg = JobConfig.parse(yaml, """
+                name: hostile-flood
+                parallelism: 2
+                sources: {type: files, responses: %1$s/responses.jsonl, feedback: %1$s/feedback.jsonl, ratings: %1$s/ratings.jsonl}
+                judge: {enabled: false}
+                cohorts:
+                  max_values: 20
+                output: {jdbc_url: "%2$s", history_interval: 5m}
+                """.formatted(flood, url));
+        JobRunner.run(cfg);
+        Set<String> regions = new HashSet<>();
+        for (Map<String, Object> r : Tables.rows(url, "SELECT DISTINCT cohort FROM slo_history WHERE cohort LIKE '%cohort.region=%'")) {
+            String c = String.valueOf(r.get("cohort"));
+            String v = c.substring(c.indexOf("cohort.region=") + "cohort.region=".length());
+            regions.add(v.contains(",") ? v.substring(0, v.indexOf(',')) : v); // per-provider keys go on
+
+        }
+        System.out.println("cohort cap: " + regions.size() + " region values in slo_history");
+        assertThat(regions).contains("__other__").hasSizeLessThanOrEqualTo(2 * 20 + 1);
+        List<Map<String, Object>> cap = Tables.rows(url, "SELECT * FROM dead_letters WHERE reason LIKE 'cohort_cap:%'");
+        assertThat(cap).hasSize(1);
+        assertThat(String.valueOf(cap.get(0).get("reason"))).contains("'cohort.region'").contains("cohorts.max_values");
+        assertThat(Tables.asLong(cap.get(0).get("count"))).isBetween(600L - 40, (long) responses.size() + 600);
+    }
+
     static void verify(String cleanUrl, String hostileUrl, String db) throws Exception {
         for (String table : COMPARED) {
             List<String> expected = Postgres.rows(cleanUrl, table);

@@ -88,7 +88,7 @@ class RubricValidatorTest {
                 "r.yaml:1: field 'examples' is missing: expected a list of at least 5 anchors {prompt, response, score, note}");
         var dup = RubricValidator.validate("r.yaml", "id: x\nid: y\n");
         assertThat(dup.problems()).extracting(RubricProblem::toString)
-                .contains("r.yaml:2: field 'id' is given twice (first on line 1)");
+                .contains("r.yaml:2: is not valid YAML: Duplicate field 'id'");
         var bad = RubricValidator.validate("r.yaml", "id: x\nexamples: [\n  - a\n");
         assertThat(bad.problems()).hasSize(1);
         assertThat(bad.problems().get(0).toString()).startsWith("r.yaml:").contains("is not valid YAML");

@@ -75,7 +75,7 @@ class ScenarioTest {
 
     @Test
     void errorsNameFileKeyAndExpectation() {
-        assertError("days: -3", "scenario.yaml: key 'days' expected a positive integer (at most 3650), got '-3' (line 1, column 1)");
+        assertError("days: -3", "scenario.yaml: key 'days' expected a positive integer (at most 3650), got -3 (line 1, column 1)");
         assertError("requests_per_day: lots",
                 "scenario.yaml: key 'requests_per_day' expected a positive integer (at most 10000000), got 'lots'");
         assertError("start: yesterday",
@@ -85,7 +85,7 @@ class ScenarioTest {
                 "scenario.yaml: key 'surfaces[0].name' expected one of chat|agent|rag|batch, got 'chatt'");
         assertError("surfaces: [{name: chat, share: 1, streaming: yes please}]",
                 "scenario.yaml: key 'surfaces[0].streaming' expected true or false, got 'yes please'");
-        assertError("invalid_rate: 1.5", "scenario.yaml: key 'invalid_rate' expected a probability in [0, 1], got '1.5'");
+        assertError("invalid_rate: 1.5", "scenario.yaml: key 'invalid_rate' expected a probability in [0, 1], got 1.5");
         assertError("providers: {openai: 0, anthropic: 0}",
                 "scenario.yaml: key 'providers' expected shares adding up to more than 0, got 0.0");
         assertError("incidents: [{type: meltdown, from: 2026-10-02T00:00:00Z}]",
@@ -94,7 +94,7 @@ class ScenarioTest {
         assertError("incidents: [{type: latency_regression, from: 2026-10-02T00:00:00Z}]",
                 "scenario.yaml: key 'incidents[0].multiplier' is required (expected a number > 0)");
         assertError("incidents: [{type: cost_blowup, multiplier: -2, from: 2026-10-02T00:00:00Z}]",
-                "scenario.yaml: key 'incidents[0].multiplier' expected a number > 0, got '-2' (line 1, column 33)");
+                "scenario.yaml: key 'incidents[0].multiplier' expected a number > 0, got -2 (line 1, column 33)");
         assertError("incidents: [{type: cost_blowup, multiplier: 2}]",
                 "scenario.yaml: key 'incidents[0].from' is required (expected an ISO-8601 instant");
         assertError("incidents: [{type: cost_blowup, multiplier: 2, from: 2026-10-03T00:00:00Z, to: 2026-10-02T00:00:00Z}]",
@@ -107,7 +107,7 @@ class ScenarioTest {
         assertError("incidents: [{type: provider_outage, provider: azure, failure_rate: 0.2, from: 2026-10-02}]",
                 "scenario.yaml: key 'incidents[0].provider' expected one of openai|anthropic, got 'azure'");
         assertError("incidents: [{type: provider_outage, provider: openai, failure_rate: 0, from: 2026-10-02}]",
-                "scenario.yaml: key 'incidents[0].failure_rate' expected a probability in (0, 1], got '0'");
+                "scenario.yaml: key 'incidents[0].failure_rate' expected a probability in (0, 1], got 0");
         assertError("incidents: [{type: quality_regression, from: 2026-10-02}]",
                 "scenario.yaml: key 'incidents[0]' expected at least one of negative_rate, useful_rate, refusal_rate");
         assertError("incidents: [{type: cost_blowup, multiplier: 2, from: 2026-10-02, severity: high}]",

@@ -37,7 +37,7 @@ class AlertmanagerAlertsTest {
         assertThat(a.at("/annotations/burn_1h").asText()).isEqualTo("20.0");
         assertThat(a.at("/annotations/burn_24h").isMissingNode()).isTrue(); // empty column: no annotation
         assertThat(a.at("/annotations/evidence").asText())
-                .isEqualTo("burn 9.50 over 6h, 12.25 over 30m; p-value 1.50e-09 of H0 burn <= tier over n=640 events");
+                .isEqualTo("burn 9.50 over 6h, 12.25 over 30m; p-value 1.50e-09 over n=640 events");
         assertThat(a.get("generatorURL").asText())
                 .isEqualTo("http://dash:8080/#slo=availability.success&cohort=surface%3Dchat%2Cmodel%3Dm%201");
         assertThat(alerts.firingCount()).isEqualTo(1);
