@@ -93,6 +93,7 @@ CREATE TABLE IF NOT EXISTS slo_alerts (
   e_threshold DOUBLE PRECISION,
   change_at TIMESTAMP,
   detected_burn DOUBLE PRECISION,
+  explained_by TEXT,
   PRIMARY KEY (slo, cohort, severity, state, at)
 );
 

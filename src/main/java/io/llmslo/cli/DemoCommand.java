@@ -168,7 +168,9 @@ public class DemoCommand implements Callable<Integer> {
                 + "judge:\n"
                 + "  enabled: true\n"
                 + "  provider: offline\n"
-                + "  rubrics_dir: " + quote(rubrics.toString().replace('\\', '/')) + "\n\n"
+                + "  rubrics_dir: " + quote(rubrics.toString().replace('\\', '/')) + "\n"
+                // simulated raters rate a uniform sample, not the review queue's picks
+                + "  review_queue: {weight_ratings: false}\n\n"
                 + "cohorts:\n"
                 + "  grouping_sets:\n"
                 + "    - [surface]\n"

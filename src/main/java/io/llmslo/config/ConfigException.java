@@ -48,7 +48,7 @@ public class ConfigException extends RuntimeException {
         return at(file, key, expected, got, "");
     }
 
-    /** {@code where} is " (line l, column c)" or "" (see {@link ConfigNode#where()}). */
+    /** {@code where} follows "got ...": " (line l, column c)", "" (see {@link ConfigNode#where()}), or more words. */
     public static ConfigException at(String file, String key, String expected, Object got, String where) {
         return new ConfigException(
                 file + ": key '" + key + "' expected " + expected + ", got " + describe(got) + where);
@@ -59,7 +59,7 @@ public class ConfigException extends RuntimeException {
             return "nothing";
         }
         String s = String.valueOf(got);
-        s = s.length() > 80 ? s.substring(0, 80) + "…" : s;
+        s = s.length() > 200 ? s.substring(0, 200) + "…" : s;
         // control characters (newlines, ANSI escapes, NUL) are shown, not sent to the terminal
         StringBuilder out = new StringBuilder("'");
         s.codePoints().forEach(c -> out.append(Character.isISOControl(c) ? String.format("\\u%04x", c)

@@ -184,7 +184,7 @@ public final class JobConfig implements Serializable {
                 Path dir = Path.of(db).toAbsolutePath().getParent();
                 if (dir != null && !Files.isDirectory(dir)) {
                     throw ConfigException.at(file, "output.jdbc_url", "a SQLite file in an existing directory",
-                            output.jdbcUrl() + " (no directory " + dir + ")", where.get("output.jdbc_url"));
+                            output.jdbcUrl(), ": no directory " + dir + where.get("output.jdbc_url"));
                 }
             }
         }
@@ -196,9 +196,9 @@ public final class JobConfig implements Serializable {
         }
         Path p = Path.of(path);
         if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
-            throw ConfigException.at(file, key, "a readable JSONL file", path + " ("
-                    + (Files.exists(p) ? "not a readable file" : "no such file") + ", relative to "
-                    + Path.of("").toAbsolutePath() + ")", where.get(key));
+            throw ConfigException.at(file, key, "a readable JSONL file", path, ": "
+                    + (Files.exists(p) ? "not a readable file" : "no such file")
+                    + (p.isAbsolute() ? "" : " in " + Path.of("").toAbsolutePath()) + where.get(key));
         }
     }
 

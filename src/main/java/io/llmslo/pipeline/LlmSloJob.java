@@ -11,6 +11,7 @@ import io.llmslo.metrics.DeadLetterMetricsFunction;
 import io.llmslo.metrics.JobHealthFunction;
 import io.llmslo.metrics.JudgeMetricsFunction;
 import io.llmslo.slo.AlertEvent;
+import io.llmslo.slo.AlertExplainerFunction;
 import io.llmslo.slo.CohortKeys;
 import io.llmslo.slo.LocalAggregationOperator;
 import io.llmslo.slo.Observation;
@@ -113,7 +114,12 @@ public final class LlmSloJob {
                         judge == null ? null : judge.correction()))
                 .name("slo-evaluator")
                 .uid("slo-evaluator");
-        DataStream<AlertEvent> alerts = statuses.getSideOutput(SloEvaluatorFunction.ALERTS);
+        // which cohort explains each alert needs the alerts of all cohorts of an SLO together
+        DataStream<AlertEvent> alerts = statuses.getSideOutput(SloEvaluatorFunction.ALERTS)
+                .keyBy(AlertEvent::slo)
+                .process(new AlertExplainerFunction())
+                .name("alert-explainer")
+                .uid("alert-explainer");
         if (calibrated != null) {
             alerts = alerts.union(calibrated.alerts()); // the calibration alert names the judge model
         }

@@ -24,14 +24,19 @@ public final class AlertmanagerClient {
     private final String authorization;
 
     public AlertmanagerClient(AlertmanagerSettings settings) {
-        this.settings = settings;
-        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
-        this.authorization = authorization(settings);
+        this(settings, System::getenv);
     }
 
-    private static String authorization(AlertmanagerSettings s) {
+    /** @param env the environment the credentials are read from (tests pass a map) */
+    AlertmanagerClient(AlertmanagerSettings settings, java.util.function.UnaryOperator<String> env) {
+        this.settings = settings;
+        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
+        this.authorization = authorization(settings, env);
+    }
+
+    private static String authorization(AlertmanagerSettings s, java.util.function.UnaryOperator<String> env) {
         if (s.bearerTokenEnv() != null) {
-            String token = System.getenv(s.bearerTokenEnv());
+            String token = env.apply(s.bearerTokenEnv());
             if (token == null || token.isEmpty()) {
                 LOG.warn("alertmanager: environment variable {} (bearer token) is not set; posting without it",
                         s.bearerTokenEnv());
@@ -40,7 +45,7 @@ public final class AlertmanagerClient {
             return "Bearer " + token;
         }
         if (s.basicAuthUser() != null) {
-            String password = System.getenv(s.basicAuthPasswordEnv());
+            String password = env.apply(s.basicAuthPasswordEnv());
             if (password == null) {
                 LOG.warn("alertmanager: environment variable {} (basic auth password) is not set; posting without it",
                         s.basicAuthPasswordEnv());

@@ -33,10 +33,29 @@ public enum SqlDialect {
         if (epochMillis == null || epochMillis < MIN_TS || epochMillis > MAX_TS) {
             ps.setNull(index, this == SQLITE ? Types.VARCHAR : Types.TIMESTAMP);
         } else if (this == SQLITE) {
-            ps.setString(index, SQLITE_TS.format(Instant.ofEpochMilli(epochMillis)));
+            ps.setString(index, sqliteText(epochMillis));
         } else {
             ps.setObject(index, LocalDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC));
         }
+    }
+
+    /**
+     * Timestamp text, memoised: a history batch holds a few hundred series at the same few
+     * evaluation instants, so formatting each instant once per batch instead of once per row
+     * takes a visible share off a replay's write cost. Bounded: cleared when full.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<Long, String> TEXT = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String sqliteText(long epochMillis) {
+        String t = TEXT.get(epochMillis);
+        if (t == null) {
+            if (TEXT.size() > 4096) {
+                TEXT.clear();
+            }
+            t = SQLITE_TS.format(Instant.ofEpochMilli(epochMillis));
+            TEXT.put(epochMillis, t);
+        }
+        return t;
     }
 
     public static void setDouble(PreparedStatement ps, int index, Double v) throws SQLException {

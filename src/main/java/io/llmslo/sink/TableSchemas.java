@@ -107,7 +107,7 @@ public final class TableSchemas {
                 new Column("short_window", TEXT), new Column("burn_long", DBL),
                 new Column("burn_short", DBL), new Column("p_value", DBL), new Column("n", BIG),
                 new Column("e_value", DBL), new Column("e_threshold", DBL), new Column("change_at", TS),
-                new Column("detected_burn", DBL));
+                new Column("detected_burn", DBL), new Column("explained_by", TEXT));
         return new TableSpec<>("slo_alerts", cols, List.of("slo", "cohort", "severity", "state", "at"),
                 (ps, a, d) -> {
                     setString(ps, 1, a.slo());
@@ -125,6 +125,7 @@ public final class TableSchemas {
                     setDouble(ps, 13, a.eThreshold());
                     d.setTimestamp(ps, 14, a.changeAt());
                     setDouble(ps, 15, a.detectedBurn());
+                    setString(ps, 16, a.explainedBy());
                 },
                 a -> a.slo() + "|" + a.cohort() + "|" + a.severity() + "|" + a.state() + "|" + a.at());
     }

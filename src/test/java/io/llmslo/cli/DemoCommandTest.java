@@ -32,6 +32,6 @@ class DemoCommandTest {
     }
 
     private static String strip(String yaml) {
-        return yaml.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).reduce("", (a, b) -> a + b + "\n");
+        return yaml.lines().filter(l -> !l.strip().startsWith("#") && !l.isBlank()).reduce("", (a, b) -> a + b + "\n");
     }
 }

@@ -132,7 +132,7 @@ class HostileConfigTest {
         assertThatThrownBy(missingFeedback::checkFiles)
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(FILE + ": key 'sources.feedback' expected a readable JSONL file, got '" + dir)
-                .hasMessageContaining("no such file")
+                .hasMessageContaining(": no such file")
                 .hasMessageEndingWith("(line 3, column 3)");
 
         JobConfig missingDir = JobConfig.parse(FILE, """
@@ -144,7 +144,7 @@ class HostileConfigTest {
         assertThatThrownBy(missingDir::checkFiles)
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(FILE + ": key 'output.jdbc_url' expected a SQLite file in an existing directory")
-                .hasMessageContaining("no directory");
+                .hasMessageContaining(": no directory");
 
         JobConfig fine = JobConfig.parse(FILE, """
                 sources:

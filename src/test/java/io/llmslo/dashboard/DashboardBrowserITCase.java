@@ -125,6 +125,21 @@ class DashboardBrowserITCase {
     }
 
     @Test
+    void weeklyReportPageShowsTheFourNumbers() throws Exception {
+        driver.get(server.uri() + "report.html");
+        waitFor(() -> "true".equals(driver.findElement(By.tagName("body")).getAttribute("data-loaded")));
+        List<WebElement> rows = driver.findElements(By.cssSelector("#numbers tr"));
+        assertThat(rows).extracting(r -> r.getAttribute("data-family"))
+                .containsExactly("quality", "latency", "cost", "availability");
+        for (int i = 0; i < HEADLINES.size(); i++) {
+            assertThat(Double.parseDouble(rows.get(i).getAttribute("data-value")))
+                    .isEqualTo(statusRow(HEADLINES.get(i), "*").get("value"));
+        }
+        assertThat(driver.findElement(By.id("sentence")).getText()).startsWith("For all traffic, ");
+        assertNoConsoleErrors();
+    }
+
+    @Test
     void hostileCohortNamesStayText() throws Exception {
         driver.get(server.uri() + "family.html?family=availability");
         waitFor(() -> "true".equals(driver.findElement(By.tagName("body")).getAttribute("data-loaded")));

@@ -115,12 +115,14 @@ public final class SequentialAlertPolicy implements AlertPolicy {
         int i = k * detector.alternatives() + step.alternative()[k];
         Long changeAt = null;
         Double detectedBurn = null;
+        Double excess = null;
         if (AlertEvent.FIRING.equals(kind) && d.runN[i] > 0) {
             changeAt = d.runStart[i] == DetectorState.CLOSED ? null : d.runStart[i];
             detectedBurn = d.runBad[i] / (double) d.runN[i] / (1 - def.target());
+            excess = d.runBad[i] - detector.boundary(k) * d.runN[i];
         }
         return new AlertEvent(def.name(), in.cohort(), t.severity(), kind, in.now(), Durations.format(t.longWindow()),
                 Durations.format(t.shortWindow()), burnLong, burnShort, p, lw == null ? 0 : lw.n(),
-                step.eValue(k), Math.exp(h), changeAt, detectedBurn);
+                step.eValue(k), Math.exp(h), changeAt, detectedBurn, excess, null);
     }
 }
