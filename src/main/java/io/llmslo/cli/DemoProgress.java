@@ -38,12 +38,17 @@ final class DemoProgress {
             throws Exception {
         JobClient job = JobRunner.start(cfg);
         var result = job.getJobExecutionResult();
+        String last = null;
         while (true) {
             try {
                 return result.get(EVERY_MS, TimeUnit.MILLISECONDS);
             } catch (TimeoutException stillRunning) {
-                o.println(progressLine(job, tables, totalLines));
-                o.flush();
+                String line = progressLine(job, tables, totalLines);
+                if (!line.equals(last)) { // a slow machine repeats itself: say only what moved
+                    o.println(line);
+                    o.flush();
+                    last = line;
+                }
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof Exception ex ? ex : e;
             }
