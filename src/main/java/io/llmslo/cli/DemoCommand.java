@@ -133,6 +133,7 @@ public class DemoCommand implements Callable<Integer> {
         }
         if (noDashboard) {
             o.printf("demo: dashboard skipped; later: dashboard --jdbc-url %s%n", cfg.output.jdbcUrl());
+            o.printf("demo: the weekly summary: report --since 7d --jdbc-url %s%n", cfg.output.jdbcUrl());
             o.flush();
             return 0;
         }

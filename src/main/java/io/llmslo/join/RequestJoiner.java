@@ -10,7 +10,9 @@ import io.llmslo.slo.CohortValueGuard;
 import io.llmslo.slo.Observation;
 import io.llmslo.slo.ObservationFactory;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -48,6 +50,7 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
             new OutputTag<>("joined-ratings", TypeInformation.of(RatingEvent.class));
 
     private final ObservationFactory observations;
+    private final CompactDims compactDims;
     private final long acceptanceWindow;
     private final long maxRatingDelay;
     private final long allowedLateness;
@@ -58,13 +61,25 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
 
     public RequestJoiner(ObservationFactory observations, Duration acceptanceWindow,
             Duration maxRatingDelay, Duration allowedLateness) {
-        this(observations, acceptanceWindow, maxRatingDelay, allowedLateness, null);
+        this(observations, acceptanceWindow, maxRatingDelay, allowedLateness, null, null);
     }
 
     /** @param cohortGuard caps each dimension's distinct values (null: no cap) */
     public RequestJoiner(ObservationFactory observations, Duration acceptanceWindow,
             Duration maxRatingDelay, Duration allowedLateness, CohortValueGuard cohortGuard) {
+        this(observations, acceptanceWindow, maxRatingDelay, allowedLateness, cohortGuard, null);
+    }
+
+    /**
+     * @param cohortGuard caps each dimension's distinct values (null: no cap)
+     * @param stateDims the dimensions later signals need (those grouping sets name), kept in state
+     *     without their names; null keeps every dimension with its name
+     */
+    public RequestJoiner(ObservationFactory observations, Duration acceptanceWindow,
+            Duration maxRatingDelay, Duration allowedLateness, CohortValueGuard cohortGuard,
+            List<String> stateDims) {
         this.cohortGuard = cohortGuard;
+        this.compactDims = new CompactDims(stateDims);
         this.observations = observations;
         this.acceptanceWindow = acceptanceWindow.toMillis();
         this.maxRatingDelay = maxRatingDelay.toMillis();
@@ -94,8 +109,9 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
             case RESPONSE -> onResponse(e, st, ctx, out);
             case FEEDBACK, RATING -> {
                 if (st != null && st.responded) {
-                    onSignal(e, st, ctx, out);
-                    request.update(st);
+                    if (onSignal(e, st, ctx, out)) {
+                        request.update(st); // most signals (positive, late, repeated) change nothing
+                    }
                 } else {
                     hold(e, st, ctx);
                 }
@@ -109,6 +125,7 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
             ctx.output(DEAD_LETTERS, deadLetter(e, "duplicate"));
             return;
         }
+        boolean held = st != null;
         if (st == null) {
             st = new RequestState();
         } else {
@@ -124,9 +141,10 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
         st.responded = true;
         st.ts = r.ts();
         st.success = r.success();
-        st.dims = ObservationFactory.dims(r);
-        st.raters = st.raters == null ? new ArrayList<>() : st.raters;
-        observations.onResponse(r, st.dims, out::collect);
+        Map<String, String> dims = ObservationFactory.dims(r);
+        st.dims = compactDims.pack(dims);
+        st.dimsSchema = compactDims.schema();
+        observations.onResponse(r, dims, out::collect);
         ctx.output(UNIQUE_RESPONSES, r);
         if (st.success) {
             ctx.timerService().registerEventTimeTimer(acceptanceTimer(st));
@@ -134,10 +152,13 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
         // the request's state lives until its ratings can no longer arrive
         st.expiry = r.ts() + maxRatingDelay + allowedLateness;
         ctx.timerService().registerEventTimeTimer(st.expiry);
-        for (Envelope waiting : pending.get()) {
-            onSignal(waiting, st, ctx, out);
+        if (held) {
+            // state existed before the response only because signals were held for it
+            for (Envelope waiting : pending.get()) {
+                onSignal(waiting, st, ctx, out);
+            }
+            pending.clear();
         }
-        pending.clear();
         request.update(st);
     }
 
@@ -152,37 +173,49 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
         pending.add(e);
     }
 
-    private void onSignal(Envelope e, RequestState st, Context ctx, Collector<Observation> out) {
+    /** Returns whether the request's state changed. */
+    private boolean onSignal(Envelope e, RequestState st, Context ctx, Collector<Observation> out) {
         if (e.feedback() != null) {
-            onFeedback(e.feedback(), st, ctx, out);
-        } else {
-            onRating(e, st, ctx, out);
+            return onFeedback(e.feedback(), st, ctx, out);
         }
+        return onRating(e, st, ctx, out);
     }
 
-    private void onFeedback(FeedbackEvent f, RequestState st, Context ctx, Collector<Observation> out) {
+    private boolean onFeedback(FeedbackEvent f, RequestState st, Context ctx, Collector<Observation> out) {
         // only success responses are valid for acceptance, and only the first negative signal counts
         if (!st.success || st.acceptanceDone || !f.signal().negative()) {
-            return;
+            return false;
         }
         if (f.ts() > st.ts + acceptanceWindow) {
-            return; // after the window the response was already accepted
+            return false; // after the window the response was already accepted
         }
         st.acceptanceDone = true;
         ctx.timerService().deleteEventTimeTimer(acceptanceTimer(st));
-        emit(out, observations.acceptance(f.ts(), st.dims, false));
+        emit(out, observations.acceptance(f.ts(), dims(st), false));
+        return true;
     }
 
-    private void onRating(Envelope e, RequestState st, Context ctx, Collector<Observation> out) {
+    private Map<String, String> dims(RequestState st) {
+        return compactDims.unpack(st.dims, st.dimsSchema);
+    }
+
+    private boolean onRating(Envelope e, RequestState st, Context ctx, Collector<Observation> out) {
         RatingEvent r = e.rating();
         String rater = r.raterId() == null ? "" : r.raterId();
-        if (st.raters.contains(rater)) {
+        if (st.raters != null && Arrays.asList(st.raters).contains(rater)) {
             ctx.output(DEAD_LETTERS, deadLetter(e, "duplicate"));
-            return;
+            return false;
         }
-        st.raters.add(rater);
-        emit(out, observations.humanUseful(r.ts(), st.dims, r.useful()));
+        st.raters = st.raters == null ? new String[] {rater} : append(st.raters, rater);
+        emit(out, observations.humanUseful(r.ts(), dims(st), r.useful()));
         ctx.output(JOINED_RATINGS, r);
+        return true;
+    }
+
+    private static String[] append(String[] a, String s) {
+        String[] out = Arrays.copyOf(a, a.length + 1);
+        out[a.length] = s;
+        return out;
     }
 
     @Override
@@ -199,14 +232,17 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
         }
         if (st.responded && st.success && !st.acceptanceDone && timestamp == acceptanceTimer(st)) {
             st.acceptanceDone = true;
-            emit(out, observations.acceptance(st.ts + acceptanceWindow, st.dims, true));
+            emit(out, observations.acceptance(st.ts + acceptanceWindow, dims(st), true));
             request.update(st);
         }
         if (timestamp == st.expiry) {
-            for (Envelope waiting : pending.get()) {
-                ctx.output(DEAD_LETTERS, deadLetter(waiting, "orphan"));
+            if (!st.responded) {
+                // only signals of a request never answered wait: after a response none do
+                for (Envelope waiting : pending.get()) {
+                    ctx.output(DEAD_LETTERS, deadLetter(waiting, "orphan"));
+                }
+                pending.clear();
             }
-            pending.clear();
             request.clear();
         }
     }

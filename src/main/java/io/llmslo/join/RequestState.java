@@ -1,11 +1,9 @@
 package io.llmslo.join;
 
-import java.util.List;
-import java.util.Map;
-
 /**
- * What the joiner remembers of one request id. A POJO (public fields, no-arg constructor) so
- * both state backends serialize it without Kryo.
+ * What the joiner remembers of one request id: no text, no dimension names (see
+ * {@link CompactDims}), a null rater list until a first rating. A POJO (public fields, no-arg
+ * constructor) so both state backends serialize it without Kryo.
  */
 public class RequestState {
     /** The response has arrived (a first one); later ones are duplicates. */
@@ -13,13 +11,16 @@ public class RequestState {
 
     public long ts;
     public boolean success;
-    public Map<String, String> dims;
+    /** The cohort dimensions later signals count in, packed by {@link CompactDims}. */
+    public String[] dims;
+    /** Which dimension list {@code dims} was packed with. */
+    public int dimsSchema;
     /** Acceptance was decided (by a negative signal or the window closing). */
     public boolean acceptanceDone;
     /** Event time at which all of this request's state is dropped. */
     public long expiry;
-    /** Raters who rated it, so a re-sent rating counts once. */
-    public List<String> raters;
+    /** Raters who rated it, so a re-sent rating counts once; null before the first rating. */
+    public String[] raters;
 
     public RequestState() {}
 }

@@ -62,7 +62,8 @@ public final class LlmSloJob {
         SingleOutputStreamOperator<Observation> joined = valid
                 .keyBy(Envelope::requestId)
                 .process(new RequestJoiner(observations, cfg.join.acceptanceWindow(),
-                        cfg.join.maxRatingDelay(), cfg.eventTime.allowedLateness(), cfg.cohortGuard))
+                        cfg.join.maxRatingDelay(), cfg.eventTime.allowedLateness(), cfg.cohortGuard,
+                        CohortKeys.dimensionsOf(cfg.groupingSets)))
                 .name("request-joiner")
                 .uid("request-joiner");
 

@@ -25,6 +25,19 @@ public final class CohortKeys implements Serializable {
         this.groupingSets = groupingSets;
     }
 
+    /** Every dimension some grouping set names, in first-named order. */
+    public static List<String> dimensionsOf(List<List<String>> groupingSets) {
+        List<String> out = new ArrayList<>();
+        for (List<String> set : groupingSets) {
+            for (String d : set) {
+                if (!out.contains(d)) {
+                    out.add(d);
+                }
+            }
+        }
+        return out;
+    }
+
     public List<String> keysFor(String slo, Map<String, String> dims) {
         boolean perProvider = SloCatalog.PROVIDER_SUCCESS.equals(slo);
         List<String> keys = new ArrayList<>(groupingSets.size() + 1);

@@ -14,6 +14,11 @@ public class SeriesProgress {
     public long sketchedTo = Long.MIN_VALUE;
     /** Latest observation time added. */
     public long maxT = Long.MIN_VALUE;
+    /** The pending evaluation timer, and the timer that drops an idle series; NONE when unset. */
+    public long nextEval = NONE;
+    public long cleanupAt = NONE;
+
+    public static final long NONE = Long.MIN_VALUE;
 
     public SeriesProgress() {}
 

@@ -18,6 +18,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -52,7 +53,6 @@ public class SloEvaluatorFunction
     private transient Map<String, SloEngine> engines;
     private transient MapState<Long, Bucket> minutes;
     private transient MapState<Long, Bucket> hours;
-    private transient ValueState<Long> nextEval;
     /** C(x) at evaluation instants (see {@link RunningCounts}). */
     private transient MapState<Long, Bucket> runningCounts;
     private transient ValueState<SeriesProgress> progress;
@@ -60,7 +60,6 @@ public class SloEvaluatorFunction
     private transient Map<String, SketchCache> sketchCaches;
     private transient ValueState<AlertState> firing;
     private transient ValueState<TailBaseline> tail;
-    private transient ValueState<Long> cleanupAt;
     private transient BucketStore minuteStore;
     private transient BucketStore hourStore;
     private transient BucketStore runningCountStore;
@@ -92,7 +91,6 @@ public class SloEvaluatorFunction
                 new MapStateDescriptor<>("minute-buckets", Types.LONG, TypeInformation.of(Bucket.class)));
         hours = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("hour-buckets", Types.LONG, TypeInformation.of(Bucket.class)));
-        nextEval = getRuntimeContext().getState(new ValueStateDescriptor<>("next-eval", Types.LONG));
         runningCounts = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("running-counts", Types.LONG, TypeInformation.of(Bucket.class)));
         progress = getRuntimeContext().getState(
@@ -106,7 +104,6 @@ public class SloEvaluatorFunction
         runningCountStore = adapt(runningCounts, TimeBuckets.MINUTE);
         firing = getRuntimeContext().getState(new ValueStateDescriptor<>("alerts", AlertState.class));
         tail = getRuntimeContext().getState(new ValueStateDescriptor<>("tail-baseline", TailBaseline.class));
-        cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
         minuteStore = adapt(minutes, TimeBuckets.MINUTE);
         hourStore = adapt(hours, TimeBuckets.HOUR);
     }
@@ -122,7 +119,7 @@ public class SloEvaluatorFunction
         if (engine == null) {
             return;
         }
-        SeriesProgress cum = progress.value() == null ? new SeriesProgress() : progress.value();
+        SeriesProgress cum = orNew(progress.value(), SeriesProgress::new);
         boolean late = cum.isLate(b.minuteEnd());
         if (late) {
             sketchCaches.remove(b.key()); // a late value changes hours already merged
@@ -130,46 +127,50 @@ public class SloEvaluatorFunction
         // the trailing median is needed here only to judge late tail values (see SloEngine.add)
         TailBaseline baseline = null;
         if (late && engine.definition().kind() == SloKind.TAIL_BLOWUP) {
-            baseline = tail.value() == null ? new TailBaseline() : tail.value();
+            baseline = orNew(tail.value(), TailBaseline::new);
         }
         engine.add(b, new SeriesState(minuteStore, hourStore, runningCountStore, cum, baseline, null, null));
-        progress.update(cum);
         if (baseline != null) {
             tail.update(baseline);
         }
-        Long cleanup = cleanupAt.value();
-        if (cleanup != null) {
-            ctx.timerService().deleteEventTimeTimer(cleanup);
-            cleanupAt.clear();
+        if (cum.cleanupAt != SeriesProgress.NONE) {
+            ctx.timerService().deleteEventTimeTimer(cum.cleanupAt);
+            cum.cleanupAt = SeriesProgress.NONE;
         }
+        schedule(b, late, engine, cum, ctx.timerService());
+        // one read and one write of the series' bookkeeping per partial
+        progress.update(cum);
+    }
+
+    private void schedule(PartialBucket b, boolean late, SloEngine engine, SeriesProgress cum, TimerService timers) {
         // the series is evaluated from the boundary after its earliest observation: one that
         // arrives out of order (parallel joiners, ratings read ahead) moves a pending first
         // evaluation earlier rather than being folded into a later one
         long at = TimeBuckets.endOf(b.minuteEnd(), interval);
-        Long next = nextEval.value();
-        if (next == null && late) {
+        long next = cum.nextEval;
+        if (next == SeriesProgress.NONE && late) {
             // an idle series gets values for instants it already evaluated: their C(x) were
             // corrected in place, and those instants are not evaluated again (that would store
             // C(lastEval) under an earlier instant); evaluation resumes at the next boundary,
             // and only if the window there holds data, as if the values had come in time
             at = cum.lastEval + interval;
             if (cum.maxT <= at - engine.windowMs()) {
-                scheduleCleanup(ctx.timerService(), cum.maxT + engine.hourRetentionMs() + 1);
+                scheduleCleanup(timers, cum, cum.maxT + engine.hourRetentionMs() + 1);
                 return;
             }
         }
-        if (next == null || (at < next && at > cum.lastEval)) {
-            if (next != null) {
-                ctx.timerService().deleteEventTimeTimer(next);
+        if (next == SeriesProgress.NONE || (at < next && at > cum.lastEval)) {
+            if (next != SeriesProgress.NONE) {
+                timers.deleteEventTimeTimer(next);
             }
-            ctx.timerService().registerEventTimeTimer(at);
-            nextEval.update(at);
+            timers.registerEventTimeTimer(at);
+            cum.nextEval = at;
         }
     }
 
-    private void scheduleCleanup(org.apache.flink.streaming.api.TimerService timers, long dropAt) throws Exception {
+    private static void scheduleCleanup(TimerService timers, SeriesProgress cum, long dropAt) {
         timers.registerEventTimeTimer(dropAt);
-        cleanupAt.update(dropAt);
+        cum.cleanupAt = dropAt;
     }
 
     @Override
@@ -188,32 +189,34 @@ public class SloEvaluatorFunction
     }
 
     private void fire(long at, OnTimerContext ctx, Collector<SloStatus> out) throws Exception {
-        Long cleanup = cleanupAt.value();
-        if (cleanup != null && cleanup == at) {
+        SeriesProgress cum = progress.value();
+        if (cum == null) {
+            return;
+        }
+        if (cum.cleanupAt == at) {
             clearAll();
             sketchCaches.remove(ctx.getCurrentKey());
             return;
         }
-        Long next = nextEval.value();
-        if (next == null || next != at) {
+        if (cum.nextEval != at) {
             return;
         }
         String[] key = ctx.getCurrentKey().split("\\|", 2);
         SloEngine engine = engines.get(key[0]);
-        SeriesProgress cum = progress.value();
         long last = cum.maxT;
         boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
         ReadOnlyBroadcastState<String, Long> jobProgress = ctx.getBroadcastState(PROGRESS);
         Long end = jobProgress.get("end");
         if (endOfInput && end != null && at > end) {
-            nextEval.clear();
+            cum.nextEval = SeriesProgress.NONE;
+            progress.update(cum);
             return;
         }
-        AlertState open = firing.value() == null ? new AlertState() : firing.value();
+        AlertState open = orNew(firing.value(), AlertState::new);
         SketchCache cache = sketchCaches.computeIfAbsent(ctx.getCurrentKey(), k -> new SketchCache());
         TailBaseline baseline = null;
         if (engine.definition().kind() == SloKind.TAIL_BLOWUP) {
-            baseline = tail.value() == null ? new TailBaseline() : tail.value();
+            baseline = orNew(tail.value(), TailBaseline::new);
         }
         SeriesState series = new SeriesState(minuteStore, hourStore, runningCountStore, cum, baseline, cache, open);
         SloEngine.Evaluation result = engine.evaluate(at, key[1], series);
@@ -232,30 +235,33 @@ public class SloEvaluatorFunction
             firing.update(open);
         }
         engine.prune(at, series);
-        progress.update(cum);
 
         long following = at + interval;
         boolean windowHoldsData = last > following - engine.windowMs();
         if (windowHoldsData || !open.isEmpty()) {
             ctx.timerService().registerEventTimeTimer(following);
-            nextEval.update(following);
+            cum.nextEval = following;
         } else {
-            nextEval.clear();
+            cum.nextEval = SeriesProgress.NONE;
             // keep the buckets for the trend and budget if traffic resumes, then drop everything;
             // +1 ms keeps this timer distinct from evaluation boundaries
-            scheduleCleanup(ctx.timerService(), last + engine.hourRetentionMs() + 1);
+            scheduleCleanup(ctx.timerService(), cum, last + engine.hourRetentionMs() + 1);
         }
+        progress.update(cum);
+    }
+
+    /** One state read (RocksDB deserializes on every value() call), a fresh value if none. */
+    private static <T> T orNew(T value, java.util.function.Supplier<T> fresh) {
+        return value != null ? value : fresh.get();
     }
 
     private void clearAll() {
         minutes.clear();
         hours.clear();
-        nextEval.clear();
         runningCounts.clear();
         progress.clear();
         firing.clear();
         tail.clear();
-        cleanupAt.clear();
     }
 
     /**

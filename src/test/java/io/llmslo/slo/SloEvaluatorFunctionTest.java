@@ -1,0 +1,69 @@
+package io.llmslo.slo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.llmslo.config.JobConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The keyed evaluator over partial buckets, in event time with every watermark pushed by hand.
+ * The SLO under test has a 1 h window so a series goes idle within the test.
+ */
+class SloEvaluatorFunctionTest {
+
+    static final long T0 = Instant.parse("2026-10-01T00:00:00Z").toEpochMilli();
+    static final long MIN = TimeBuckets.MINUTE;
+    static final String KEY = SloCatalog.SUCCESS + "|*";
+
+    static PartialBucket partial(long minuteEnd, long n, long good) {
+        return new PartialBucket(KEY, SloCatalog.SUCCESS, "*", minuteEnd, n, good, minuteEnd - 1, null);
+    }
+
+    /** Both inputs (partials and the progress broadcast) move: the operator's event time is their minimum. */
+    static void watermark(KeyedBroadcastOperatorTestHarness<String, PartialBucket, Long, SloStatus> h, long t)
+            throws Exception {
+        h.processWatermark(t);
+        h.processBroadcastWatermark(t);
+    }
+
+    @Test
+    void lateValuesReachingAnIdleSeriesDoNotReEvaluatePastInstants() throws Exception {
+        SloCatalog catalog = JobConfig.parse("job.yaml", """
+                sources: {type: files, responses: r.jsonl}
+                output: {jdbc_url: "jdbc:sqlite:x.db"}
+                slo:
+                  definitions:
+                    availability.success: {window: 1h}
+                """).slo;
+        SloEvaluatorFunction fn = new SloEvaluatorFunction(catalog, Duration.ofMinutes(5));
+        try (KeyedBroadcastOperatorTestHarness<String, PartialBucket, Long, SloStatus> h =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBucket::key, Types.STRING,
+                        SloEvaluatorFunction.PROGRESS)) {
+            h.processElement(partial(T0 + MIN, 1, 1), T0);
+            h.processElement(partial(T0 + 40 * MIN, 1, 1), T0);
+            // evaluated every 5 minutes while the 1 h window holds the observation of minute 40:
+            // 5, 10, …, 95 (at 100 the window (40m, 100m] is empty)
+            watermark(h, T0 + 100 * MIN);
+            List<SloStatus> before = h.extractOutputValues();
+            assertThat(before).extracting(SloStatus::evalTime).endsWith(T0 + 95 * MIN).hasSize(19);
+            assertThat(h.numEventTimeTimers()).as("only the cleanup timer of the idle series").isEqualTo(1);
+
+            // a late value for minute 20 (allowed lateness): instants up to 95 were evaluated
+            // already; the window at the next boundary (100 m) does not hold it
+            h.processElement(partial(T0 + 20 * MIN, 1, 0), T0 + 100 * MIN);
+            watermark(h, T0 + 200 * MIN);
+            assertThat(h.extractOutputValues()).hasSize(before.size()); // nothing re-evaluated
+            assertThat(h.numEventTimeTimers()).as("the cleanup timer is armed again").isEqualTo(1);
+
+            // and the series' cleanup timer fires once its retention has passed
+            watermark(h, T0 + 60L * 24 * 60 * MIN);
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+}
