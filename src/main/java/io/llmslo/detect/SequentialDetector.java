@@ -30,6 +30,7 @@ public final class SequentialDetector implements Serializable {
     public static final double[] DEFAULT_RHO = {1.5, 3, 10, 50};
 
     private final double[] boundary;
+    private final double[] rho;
     private final double[][] alternative;
     private final double[][] llrBad;
     private final double[][] llrGood;
@@ -42,23 +43,33 @@ public final class SequentialDetector implements Serializable {
      */
     public SequentialDetector(double[] boundaries, double[] rho, double resolveThreshold) {
         this.boundary = boundaries.clone();
+        this.rho = rho.clone();
         this.resolveThreshold = resolveThreshold;
         int tiers = boundaries.length;
-        alternative = new double[tiers][rho.length];
-        llrBad = new double[tiers][rho.length];
-        llrGood = new double[tiers][rho.length];
+        alternative = new double[tiers][];
+        llrBad = new double[tiers][];
+        llrGood = new double[tiers][];
         for (int k = 0; k < tiers; k++) {
-            double p0 = boundaries[k];
-            if (!(p0 > 0 && p0 < 1)) {
-                throw new IllegalArgumentException("tier boundary bad rate must lie in (0, 1), got " + p0);
-            }
-            for (int j = 0; j < rho.length; j++) {
-                double p1 = alternativeRate(p0, rho[j]);
-                alternative[k][j] = p1;
-                llrBad[k][j] = Math.log(p1 / p0);
-                llrGood[k][j] = Math.log((1 - p1) / (1 - p0));
-            }
+            double[][] r = rates(boundaries[k], rho);
+            alternative[k] = r[0];
+            llrBad[k] = r[1];
+            llrGood[k] = r[2];
         }
+    }
+
+    /** {alternatives, ln(p1/p0), ln((1−p1)/(1−p0))} for one boundary. */
+    private static double[][] rates(double p0, double[] rho) {
+        if (!(p0 > 0 && p0 < 1)) {
+            throw new IllegalArgumentException("tier boundary bad rate must lie in (0, 1), got " + p0);
+        }
+        double[][] r = new double[3][rho.length];
+        for (int j = 0; j < rho.length; j++) {
+            double p1 = alternativeRate(p0, rho[j]);
+            r[0][j] = p1;
+            r[1][j] = Math.log(p1 / p0);
+            r[2][j] = Math.log((1 - p1) / (1 - p0));
+        }
+        return r;
     }
 
     /**
@@ -98,7 +109,30 @@ public final class SequentialDetector implements Serializable {
      * series' h (nats) from the family budget. Updates {@code s} in place.
      */
     public DetectorStep step(DetectorState s, long now, long n, long bad, double threshold) {
+        return step(s, now, n, bad, threshold, boundary);
+    }
+
+    /**
+     * As {@link #step(DetectorState, long, long, long, double)} against boundaries that move with
+     * the data (refusal drift: the baseline's rate plus the margin). Each step's likelihood ratio
+     * has mean ≤ 1 under that step's H0, so the guarantee is unchanged.
+     */
+    public DetectorStep step(DetectorState s, long now, long n, long bad, double threshold, double[] boundaries) {
         int tiers = tiers();
+        double[][] llrBad = this.llrBad;
+        double[][] llrGood = this.llrGood;
+        double[][] alternative = this.alternative;
+        if (boundaries != boundary) {
+            llrBad = new double[tiers][];
+            llrGood = new double[tiers][];
+            alternative = new double[tiers][];
+            for (int k = 0; k < tiers; k++) {
+                double[][] r = rates(boundaries[k], rho);
+                alternative[k] = r[0];
+                llrBad[k] = r[1];
+                llrGood[k] = r[2];
+            }
+        }
         int alts = alternatives();
         long good = n - bad;
         boolean[] opened = new boolean[tiers];
@@ -157,7 +191,7 @@ public final class SequentialDetector implements Serializable {
                 continue;
             }
             if (n > 0) {
-                double p0 = boundary[k];
+                double p0 = boundaries[k];
                 double high = Math.max(alternative[k][0], (p0 + s.incidentRate[k]) / 2);
                 s.recovery[k] = Math.max(0, s.recovery[k] + good * Math.log((1 - p0) / (1 - high))
                         + bad * Math.log(p0 / high));

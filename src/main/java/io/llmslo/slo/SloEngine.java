@@ -163,10 +163,14 @@ public final class SloEngine implements Serializable {
             long weekAgoStart = trendEnd - windowMs;
             WindowCounts baseWeekAgo = c.between(weekAgoStart - baseMs, weekAgoStart);
             Verdict v = Verdict.drift(def, slo, baseline);
-            AlertOutcome a = alerts.decide(new AlertInput(now, cohort, Map.of(), v.status(), v.p(), v.n()),
-                    s.alerts());
-            return new Evaluation(row(now, cohort, v, def.factor(), null, null, null, null, null, a.highestOpen(),
-                    null, Verdict.driftOf(trend, baseWeekAgo)), a.transitions());
+            Map<Duration, WindowCounts> driftWindows = new HashMap<>();
+            driftWindows.put(def.window(), slo);
+            driftWindows.put(def.baseline(), baseline);
+            AlertOutcome a = alerts.decide(new AlertInput(now, cohort, driftWindows, v.status(), v.p(), v.n(),
+                    new WindowCounts(current.n, current.good)), s.alerts());
+            SloStatus row = row(now, cohort, v, def.factor(), null, null, null, null, null, a.highestOpen(),
+                    null, Verdict.driftOf(trend, baseWeekAgo));
+            return new Evaluation(a.evidence() == null ? row : withEvidence(row, a.evidence()), a.transitions());
         }
 
         Map<Duration, WindowCounts> windows = new HashMap<>();

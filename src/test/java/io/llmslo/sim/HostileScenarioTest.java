@@ -23,7 +23,7 @@ class HostileScenarioTest {
             try (InputStream in = getClass().getResourceAsStream("/scenarios/" + name)) {
                 text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-            for (HostileYaml.Variant v : HostileYaml.variants(text)) {
+            for (HostileYaml.Variant v : HostileYaml.variants(text, HostileYaml::firstItemsOnly)) {
                 tried++;
                 try {
                     Scenario.parse(v.yaml(), "scenarios/hostile.yaml");

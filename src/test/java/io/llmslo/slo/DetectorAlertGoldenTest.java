@@ -113,4 +113,28 @@ class DetectorAlertGoldenTest {
         assertThat(digest).extracting(AlertEvent::state).containsExactly(AlertEvent.FIRING);
         assertThat(digest.get(0).at()).isGreaterThan(change).isLessThanOrEqualTo(change + 3 * 135 * 3 * MIN);
     }
+
+    @Test
+    void refusalDriftOpensATicketAgainstTheBaselinePlusMargin() throws Exception {
+        // refusal drift: H0 p_now − p_base ≤ 0.015. One response every 2 minutes; 35 days at 1 %
+        // refusals (the 28-day baseline fills), then 4 %: the boundary is ≈ 0.01 + 0.015 = 0.025
+        // and the ρ = 1.5 alternative 0.037 is the incident's rate, so the ticket opens once
+        // within a few times the limit StatisticalLimit.traffic(0.025, 0.04) events (scipy-checked
+        // yardstick); the fixed-window status row is unchanged by the detector
+        SeriesDriver s = new SeriesDriver(catalog.get(SloCatalog.REFUSAL_DRIFT));
+        Random r = new Random(3);
+        long change = T0 + 35 * 24 * HOUR;
+        long end = change + 6 * 24 * HOUR;
+        for (long t = T0 + 1; t < end; t += 2 * MIN) {
+            s.add(t, r.nextDouble() >= (t < change ? 0.01 : 0.04));
+        }
+        s.advanceTo(end);
+        List<AlertEvent> ticket = s.transitions("ticket");
+        assertThat(ticket).extracting(AlertEvent::state).containsExactly(AlertEvent.FIRING);
+        long limit = io.llmslo.detect.StatisticalLimit.traffic(0.025, 0.04);
+        assertThat(ticket.get(0).at()).isGreaterThan(change).isLessThanOrEqualTo(change + 3 * limit * 2 * MIN);
+        assertThat(ticket.get(0).eValue()).isGreaterThanOrEqualTo(ticket.get(0).eThreshold());
+        assertThat(s.statuses.stream().filter(st -> st.evalTime() < change))
+                .allSatisfy(st -> assertThat(st.alert()).isNull());
+    }
 }

@@ -37,10 +37,18 @@ public final class HostileYaml {
     private HostileYaml() {}
 
     public static List<Variant> variants(String yaml) {
+        return variants(yaml, path -> true);
+    }
+
+    /** Only the paths {@code keep} accepts (e.g. the first of many list items of the same shape). */
+    public static List<Variant> variants(String yaml, java.util.function.Predicate<String[]> keep) {
         try {
             JsonNode base = YAML.readTree(yaml);
             List<Variant> out = new ArrayList<>();
             for (String[] path : paths(base, new ArrayList<>())) {
+                if (!keep.test(path)) {
+                    continue;
+                }
                 for (String value : VALUES) {
                     JsonNode doc = base.deepCopy();
                     replace(doc, path, YAML.readTree("v: " + value).get("v"));
@@ -51,6 +59,16 @@ public final class HostileYaml {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Keeps paths that go through no list item but the first: list items of one shape repeat their checks. */
+    public static boolean firstItemsOnly(String[] path) {
+        for (String step : path) {
+            if (step.startsWith("[") && !step.equals("[0]")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Every path to a value or a map/list inside {@code node}, root excluded. */

@@ -8,6 +8,7 @@ import io.llmslo.slo.AlertEvent;
 import io.llmslo.slo.BurnTier;
 import io.llmslo.slo.Durations;
 import io.llmslo.slo.SloDefinition;
+import io.llmslo.slo.SloKind;
 import io.llmslo.slo.SloStatistics;
 import io.llmslo.slo.WindowCounts;
 import java.util.ArrayList;
@@ -27,8 +28,11 @@ public final class SequentialAlertPolicy implements AlertPolicy {
     public static final double RESOLVE_NATS = Math.log(100);
 
     private final SloDefinition def;
+    private final List<BurnTier> tiers;
     private final SequentialDetector detector;
     private final FamilyBudget budget;
+    /** Refusal drift: one {@code ticket} tier whose boundary is the baseline's rate + the margin. */
+    private final boolean drift;
 
     public SequentialAlertPolicy(SloDefinition def) {
         this(def, FamilyBudget.defaults(), SequentialDetector.DEFAULT_RHO, RESOLVE_NATS);
@@ -37,9 +41,13 @@ public final class SequentialAlertPolicy implements AlertPolicy {
     public SequentialAlertPolicy(SloDefinition def, FamilyBudget budget, double[] rho, double resolveNats) {
         this.def = def;
         this.budget = budget;
-        double[] boundaries = new double[def.tiers().size()];
+        this.drift = def.kind() == SloKind.REFUSAL_DRIFT;
+        this.tiers = drift ? List.of(new BurnTier(BreachAlertPolicy.SEVERITY, def.window(), null, 1))
+                : def.tiers();
+        double[] boundaries = new double[tiers.size()];
         for (int k = 0; k < boundaries.length; k++) {
-            boundaries[k] = def.tiers().get(k).burn() * (1 - def.target());
+            // drift: a placeholder, replaced at every step by the baseline's rate + the margin
+            boundaries[k] = drift ? 0.5 : tiers.get(k).burn() * (1 - def.target());
         }
         this.detector = new SequentialDetector(boundaries, rho, resolveNats);
     }
@@ -50,7 +58,6 @@ public final class SequentialAlertPolicy implements AlertPolicy {
 
     @Override
     public AlertOutcome decide(AlertInput in, AlertState state) {
-        List<BurnTier> tiers = def.tiers();
         List<AlertEvent> transitions = new ArrayList<>(1);
         if (tiers.isEmpty()) {
             return new AlertOutcome(transitions, null);
@@ -72,7 +79,20 @@ public final class SequentialAlertPolicy implements AlertPolicy {
         d.consumedGood = total.good();
 
         double h = budget.threshold(in.cohort(), detector.alternatives());
-        DetectorStep step = detector.step(d, in.now(), n, n - good, h);
+        double[] boundaries = null;
+        if (drift) {
+            // H0 of DESIGN §4: p_now − p_base ≤ margin; the 28-day baseline is taken as known
+            WindowCounts base = in.windows().get(def.baseline());
+            if (base == null || base.n() < def.minN()) {
+                n = 0; // no baseline yet: nothing to test against (the counts are consumed)
+                good = 0;
+                boundaries = new double[] {0.5};
+            } else {
+                boundaries = new double[] {Math.min(0.99, Math.max(1e-6, base.bad() / (double) base.n() + def.factor()))};
+            }
+        }
+        DetectorStep step = boundaries == null ? detector.step(d, in.now(), n, n - good, h)
+                : detector.step(d, in.now(), n, n - good, h, boundaries);
         String highest = null;
         for (int k = 0; k < tiers.size(); k++) {
             BurnTier t = tiers.get(k);
@@ -96,8 +116,8 @@ public final class SequentialAlertPolicy implements AlertPolicy {
 
     /** Alerts opened by another rule (state restored from before the detector) stay open until resolved. */
     private void adoptOpen(DetectorState d, AlertState state, long now) {
-        for (int k = 0; k < def.tiers().size(); k++) {
-            if (state.open.containsKey(def.tiers().get(k).severity())) {
+        for (int k = 0; k < tiers.size(); k++) {
+            if (state.open.containsKey(tiers.get(k).severity())) {
                 d.openedAt[k] = now;
                 d.incidentRate[k] = detector.alternative(k, detector.alternatives() - 1);
             }
@@ -108,9 +128,9 @@ public final class SequentialAlertPolicy implements AlertPolicy {
         WindowCounts lw = in.windows().get(t.longWindow());
         WindowCounts sw = t.shortWindow() == null ? null : in.windows().get(t.shortWindow());
         double allowed = Math.min(1.0, t.burn() * (1 - def.target()));
-        Double burnLong = lw == null ? null : SloStatistics.burnRate(lw.good(), lw.n(), def.target());
-        Double burnShort = sw == null ? null : SloStatistics.burnRate(sw.good(), sw.n(), def.target());
-        Double p = lw == null ? null : SloStatistics.pValueBadAbove(lw.bad(), lw.n(), allowed);
+        Double burnLong = lw == null || drift ? null : SloStatistics.burnRate(lw.good(), lw.n(), def.target());
+        Double burnShort = sw == null || drift ? null : SloStatistics.burnRate(sw.good(), sw.n(), def.target());
+        Double p = drift ? (Double) in.pValue() : lw == null ? null : SloStatistics.pValueBadAbove(lw.bad(), lw.n(), allowed);
         DetectorState d = step.state();
         int i = k * detector.alternatives() + step.alternative()[k];
         Long changeAt = null;
@@ -118,8 +138,8 @@ public final class SequentialAlertPolicy implements AlertPolicy {
         Double excess = null;
         if (AlertEvent.FIRING.equals(kind) && d.runN[i] > 0) {
             changeAt = d.runStart[i] == DetectorState.CLOSED ? null : d.runStart[i];
-            detectedBurn = d.runBad[i] / (double) d.runN[i] / (1 - def.target());
-            excess = d.runBad[i] - detector.boundary(k) * d.runN[i];
+            detectedBurn = drift ? null : d.runBad[i] / (double) d.runN[i] / (1 - def.target());
+            excess = drift ? null : d.runBad[i] - detector.boundary(k) * d.runN[i];
         }
         return new AlertEvent(def.name(), in.cohort(), t.severity(), kind, in.now(), Durations.format(t.longWindow()),
                 Durations.format(t.shortWindow()), burnLong, burnShort, p, lw == null ? 0 : lw.n(),
