@@ -124,7 +124,7 @@ public class DemoCommand implements Callable<Integer> {
         try {
             summary(queries, o);
             o.println("demo: injected incidents and what the job found (delays in event time from the incident's start):");
-            o.print(IncidentReport.table(DemoProgress.incidents(queries, sc), 10));
+            o.print(IncidentReport.table(DemoProgress.incidents(queries, sc, cfg.output.historyInterval()), 10));
             o.flush();
         } catch (SQLException e) {
             err.println("demo: cannot read the tables: " + e.getMessage());

@@ -92,8 +92,9 @@ final class DemoProgress {
         }
     }
 
-    /** The incident summary from the tables of a finished run. */
-    static IncidentReport.Result incidents(DashboardQueries tables, Scenario scenario) throws SQLException {
+    /** The incident summary from the tables of a finished run; {@code step} = the job's history interval. */
+    static IncidentReport.Result incidents(DashboardQueries tables, Scenario scenario, Duration step)
+            throws SQLException {
         List<IncidentReport.Alert> firings = new ArrayList<>();
         List<IncidentReport.Breach> onsets = new ArrayList<>();
         try (Connection c = tables.readConnection()) {
@@ -105,16 +106,24 @@ final class DemoProgress {
                             DashboardQueries.parseUtc(rs.getString(4))));
                 }
             }
-            // breach onsets: a breach row whose predecessor in the series is not one (window
-            // functions: SQLite >= 3.25 and PostgreSQL both have LAG)
-            try (PreparedStatement ps = c.prepareStatement("SELECT slo, cohort, eval_time FROM ("
-                    + "SELECT slo, cohort, eval_time, status, "
-                    + "LAG(status) OVER (PARTITION BY slo, cohort ORDER BY eval_time) AS prev FROM slo_history) h "
-                    + "WHERE status = 'breach' AND (prev IS NULL OR prev <> 'breach')");
+            // breach onsets: a breach row whose series has no breach row one step earlier. Only the
+            // breach rows are read (a filtered scan; a window function over all ~4.5 M history rows
+            // of a month took 4x as long), in series and time order
+            try (PreparedStatement ps = c.prepareStatement("SELECT slo, cohort, eval_time FROM slo_history "
+                    + "WHERE status = 'breach' ORDER BY slo, cohort, eval_time");
                     ResultSet rs = ps.executeQuery()) {
+                String series = null;
+                long prev = Long.MIN_VALUE;
                 while (rs.next()) {
-                    onsets.add(new IncidentReport.Breach(rs.getString(1), rs.getString(2),
-                            DashboardQueries.parseUtc(rs.getString(3))));
+                    String slo = rs.getString(1);
+                    String cohort = rs.getString(2);
+                    long t = DashboardQueries.parseUtc(rs.getString(3));
+                    String key = slo + "\u0000" + cohort;
+                    if (!key.equals(series) || t - prev > step.toMillis()) {
+                        onsets.add(new IncidentReport.Breach(slo, cohort, t));
+                    }
+                    series = key;
+                    prev = t;
                 }
             }
         }

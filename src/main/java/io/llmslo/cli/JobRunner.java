@@ -134,7 +134,9 @@ public final class JobRunner {
     }
 
     public static JobExecutionResult run(JobConfig cfg) throws Exception {
-        return start(cfg).getJobExecutionResult().get();
+        // execute(), not executeAsync().getJobExecutionResult(): under a web/REST submission the
+        // job client cannot fetch a result, and execute() returns a detached result there
+        return prepare(cfg).execute("llm-slo " + cfg.name);
     }
 
     /** Submits the job without waiting for it (progress: {@link JobClient#getAccumulators()}). */

@@ -51,7 +51,14 @@ public class RatingsCommand implements Callable<Integer> {
             description = {
                 "Validates every line of a JSONL file as a rating; publishes all of them in one Kafka",
                 "transaction, keyed by request_id, or, if any line is invalid, reports every bad line",
-                "as file:line: reason and publishes nothing."},
+                "as file:line: reason and publishes nothing.",
+                "",
+                "The review loop: the job writes the requests people should rate to the review_queue",
+                "table (and the llm.review_queue topic), each with the probability it was picked with;",
+                "the rater tool shows those requests (it fetches their text by request_id), exports the",
+                "ratings as JSONL and publishes them here. The job joins each rating to its judge score",
+                "by request_id, weighs it by 1 / probability, and the pairs correct the judge",
+                "(slo_status.judge_corrected) and calibrate it (judge_calibration)."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:all ratings published", "1:invalid lines (nothing published) or Kafka error",
                 "2:usage, or a property names an unset environment variable"})

@@ -176,8 +176,12 @@ public final class RubricCommand implements Callable<Integer> {
                     interval(s.quadraticKappaInterval(2000, 1)));
             out.printf(Locale.ROOT, "  (95 %% intervals: Wilson for agreement, percentile bootstrap of 2000 redraws for kappa)%n");
             if ("offline".equals(cfg.provider())) {
-                out.printf(Locale.ROOT, "  offline judge, held out: each anchor scored by a model fitted without it; it is much%n"
-                        + "  weaker than an LLM judge, and the job's correction (judge_corrected) is what keeps any judge honest%n");
+                double[] h = new io.llmslo.judge.OfflineJudgeClient(cfg.model()).heldOutAgreement(r);
+                out.printf(Locale.ROOT, "  held-out pass agreement     %s %s   (nested leave-one-out over %d anchors: regression%n"
+                        + "                              and pass cut fitted without the anchor scored)%n",
+                        fmt(h[0]), interval(io.llmslo.slo.SloStatistics.wilson95(h[0], h[1])), (int) h[1]);
+                out.printf(Locale.ROOT, "  the offline judge is much weaker than an LLM judge; the job's correction%n"
+                        + "  (judge_corrected, from human ratings) is what keeps any judge honest%n");
             }
             out.printf(Locale.ROOT, "  mean bias (judge - human)  %s%n", Double.isNaN(s.meanBias()) ? "-" : String.format(Locale.ROOT, "%+.2f", s.meanBias()));
             out.printf("%n  confusion (rows: judge, columns: human)%n        ");

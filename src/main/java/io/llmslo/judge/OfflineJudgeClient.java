@@ -36,7 +36,11 @@ import org.apache.commons.math3.linear.RealVector;
  *   <li>{@code relevance}: cosine of prompt and response (off-topic answers score low);
  *   <li>{@code length}: log of the response length (empty and one-line non-answers).
  * </ol>
- * Features of the anchors used for fitting are leave-one-out (an anchor never votes for itself), and
+ * The regression's output is then shifted so that a cross-validated cut lands on the rubric's pass
+ * threshold: the cut that best separates passing from failing anchors on their leave-one-out
+ * predictions (the pass/fail decision is what the judge SLO and its correction use). Its honest
+ * accuracy, {@link #heldOutAgreement}, is a nested leave-one-out: for each anchor, regression and
+ * cut are fitted without it. Features of the anchors used for fitting are leave-one-out (an anchor never votes for itself), and
  * a query that <em>is</em> an anchor is scored with its leave-one-out features, so calibrating on the
  * anchors measures held-out agreement rather than memorisation. Thread-safe.
  */
@@ -82,6 +86,16 @@ public final class OfflineJudgeClient implements JudgeClient {
         }
     }
 
+    /**
+     * The held-out agreement on pass/fail of this judge on a rubric's anchors (nested
+     * leave-one-out: regression and pass cut fitted without the anchor scored) and the number of
+     * anchors: what {@code rubric calibrate} reports as its honest accuracy.
+     */
+    public double[] heldOutAgreement(Rubric rubric) {
+        AnchorIndex idx = indexes.computeIfAbsent(rubric.key(), k -> new AnchorIndex(rubric));
+        return new double[] {idx.heldOutAgreement, idx.scores.length};
+    }
+
     static List<float[]> embed(List<String> texts) {
         List<TextSegment> segs = texts.stream().map(TextSegment::from).toList();
         List<Embedding> out = Holder.MODEL.embedAll(segs).content();
@@ -105,6 +119,10 @@ public final class OfflineJudgeClient implements JudgeClient {
         final double[] sd = new double[4];
         final double intercept;
         final double[] weights;
+        /** Raw predictions ≥ this pass: the threshold chosen on leave-one-out predictions. */
+        final double passCut;
+        /** Agreement on pass/fail of anchors scored by a model and threshold fitted without them. */
+        final double heldOutAgreement;
 
         AnchorIndex(Rubric rubric) {
             this.rubric = rubric;
@@ -132,28 +150,127 @@ public final class OfflineJudgeClient implements JudgeClient {
             for (int i = 0; i < n; i++) {
                 looFeatures[i] = features(prompts[i], responses[i], lengths[i], i);
             }
-            // Standardise, then ridge: w = (XᵀX + λI)⁻¹ Xᵀ (y − ȳ); intercept ȳ.
+            double[] fit = ridge(looFeatures, scores, -1, mean, sd);
+            intercept = fit[4];
+            weights = Arrays.copyOf(fit, 4);
+            // Cross-validated pass threshold: each anchor's raw prediction from a regression fitted
+            // without it; the cut that best separates passing from failing anchors on those
+            // held-out predictions, and its honest agreement by nested leave-one-out (the cut for
+            // anchor i is chosen without anchor i too).
+            double[] loo = new double[n];
+            boolean[] pass = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                double[] m = new double[4];
+                double[] d = new double[4];
+                double[] w = ridge(looFeatures, scores, i, m, d);
+                double s = w[4];
+                for (int j = 0; j < 4; j++) {
+                    s += w[j] * (looFeatures[i][j] - m[j]) / d[j];
+                }
+                loo[i] = s;
+                pass[i] = rubric.passes(scores[i]);
+            }
+            double prior = rubric.passThreshold() - 0.5;
+            int agreeCv = 0;
+            int agreePrior = 0;
+            for (int i = 0; i < n; i++) {
+                if ((loo[i] >= bestCut(loo, pass, i, prior)) == pass[i]) {
+                    agreeCv++;
+                }
+                if ((loo[i] >= prior) == pass[i]) {
+                    agreePrior++;
+                }
+            }
+            // the cut is tuned only where the nested leave-one-out says tuning beats rounding at the
+            // pass threshold: on ~20 anchors a tuned cut often overfits
+            boolean tune = agreeCv > agreePrior;
+            passCut = tune ? bestCut(loo, pass, -1, prior) : prior;
+            heldOutAgreement = n == 0 ? Double.NaN : (tune ? agreeCv : agreePrior) / (double) n;
+        }
+
+        /**
+         * Standardised ridge regression of the scores on the features, without row {@code skip}
+         * (or -1): w = (XᵀX + λI)⁻¹ Xᵀ (y − ȳ); returns {w0..w3, intercept ȳ}, fills mean and sd.
+         */
+        static double[] ridge(double[][] features, int[] scores, int skip, double[] mean, double[] sd) {
+            int n = 0;
+            for (int i = 0; i < features.length; i++) {
+                if (i != skip) {
+                    n++;
+                }
+            }
             for (int j = 0; j < 4; j++) {
-                int c = j;
-                mean[j] = Arrays.stream(looFeatures).mapToDouble(f -> f[c]).average().orElse(0);
-                double var = Arrays.stream(looFeatures).mapToDouble(f -> (f[c] - mean[c]) * (f[c] - mean[c])).average().orElse(0);
+                double s = 0;
+                double ss = 0;
+                for (int i = 0; i < features.length; i++) {
+                    if (i != skip) {
+                        s += features[i][j];
+                        ss += features[i][j] * features[i][j];
+                    }
+                }
+                mean[j] = n == 0 ? 0 : s / n;
+                double var = n == 0 ? 0 : ss / n - mean[j] * mean[j];
                 sd[j] = var > 1e-12 ? Math.sqrt(var) : 1;
             }
-            double yMean = Arrays.stream(scores).average().orElse(0);
-            RealMatrix x = new Array2DRowRealMatrix(n, 4);
-            RealVector y = new ArrayRealVector(n);
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < 4; j++) {
-                    x.setEntry(i, j, (looFeatures[i][j] - mean[j]) / sd[j]);
+            double yMean = 0;
+            for (int i = 0; i < scores.length; i++) {
+                if (i != skip) {
+                    yMean += scores[i];
                 }
-                y.setEntry(i, scores[i] - yMean);
+            }
+            yMean = n == 0 ? 0 : yMean / n;
+            RealMatrix x = new Array2DRowRealMatrix(Math.max(1, n), 4);
+            RealVector y = new ArrayRealVector(Math.max(1, n));
+            int r = 0;
+            for (int i = 0; i < features.length; i++) {
+                if (i == skip) {
+                    continue;
+                }
+                for (int j = 0; j < 4; j++) {
+                    x.setEntry(r, j, (features[i][j] - mean[j]) / sd[j]);
+                }
+                y.setEntry(r, scores[i] - yMean);
+                r++;
             }
             RealMatrix xtx = x.transpose().multiply(x);
             for (int j = 0; j < 4; j++) {
                 xtx.addToEntry(j, j, RIDGE_LAMBDA);
             }
-            weights = new LUDecomposition(xtx).getSolver().solve(x.transpose().operate(y)).toArray();
-            intercept = yMean;
+            double[] w = new LUDecomposition(xtx).getSolver().solve(x.transpose().operate(y)).toArray();
+            double[] out = Arrays.copyOf(w, 5);
+            out[4] = yMean;
+            return out;
+        }
+
+        /**
+         * The cut on raw predictions (midpoints between neighbours) that agrees best with the pass
+         * labels, leaving out anchor {@code skip}; ties go to the cut nearest {@code prior}.
+         */
+        static double bestCut(double[] raw, boolean[] pass, int skip, double prior) {
+            double[] sorted = IntStream.range(0, raw.length).filter(i -> i != skip).mapToDouble(i -> raw[i])
+                    .sorted().toArray();
+            double best = prior;
+            int bestAgree = -1;
+            List<Double> cuts = new ArrayList<>();
+            cuts.add(prior);
+            cuts.add(sorted.length == 0 ? prior : sorted[0] - 1);
+            cuts.add(sorted.length == 0 ? prior : sorted[sorted.length - 1] + 1);
+            for (int i = 1; i < sorted.length; i++) {
+                cuts.add((sorted[i - 1] + sorted[i]) / 2);
+            }
+            for (double c : cuts) {
+                int agree = 0;
+                for (int i = 0; i < raw.length; i++) {
+                    if (i != skip && (raw[i] >= c) == pass[i]) {
+                        agree++;
+                    }
+                }
+                if (agree > bestAgree || (agree == bestAgree && Math.abs(c - prior) < Math.abs(best - prior))) {
+                    bestAgree = agree;
+                    best = c;
+                }
+            }
+            return best;
         }
 
         /** knn, direction, relevance, length; anchor {@code exclude} (or -1) takes no part. */
@@ -204,7 +321,8 @@ public final class OfflineJudgeClient implements JudgeClient {
                 }
             }
             double[] f = features(p, r, length, self);
-            double raw = predict(f);
+            // shift so the cross-validated cut lands on the pass threshold: raw >= cut <=> passes
+            double raw = predict(f) + (rubric.passThreshold() - 0.5 - passCut);
             int score = (int) Math.max(rubric.scaleMin(), Math.min(rubric.scaleMax(), Math.round(raw)));
             String reason = String.format(Locale.ROOT,
                     "offline embedding judge (weak): predicted %.2f from anchor neighbours %.2f, "

@@ -18,4 +18,20 @@ public record ReviewQueueItem(
         String judgeModel,
         int judgeScore,
         double probability,
-        String reason) {}
+        String reason) {
+
+    /** The {@code llm.review_queue} record value: the table's columns, snake_case, ts in ISO-8601 UTC. */
+    public static String json(com.fasterxml.jackson.databind.ObjectMapper mapper, ReviewQueueItem q) {
+        com.fasterxml.jackson.databind.node.ObjectNode n = mapper.createObjectNode();
+        n.put("request_id", q.requestId());
+        n.put("ts", java.time.Instant.ofEpochMilli(q.ts()).toString());
+        n.put("stratum", q.stratum());
+        n.put("rubric", q.rubric());
+        n.put("rubric_version", q.rubricVersion());
+        n.put("judge_model", q.judgeModel());
+        n.put("judge_score", q.judgeScore());
+        n.put("probability", q.probability());
+        n.put("reason", q.reason());
+        return n.toString();
+    }
+}

@@ -18,7 +18,9 @@ import io.llmslo.judge.Rubric;
 import io.llmslo.judge.RubricLoader;
 import io.llmslo.judge.SampleFloorFunction;
 import io.llmslo.judge.Sampler;
+import io.llmslo.sink.JsonKafkaSink;
 import io.llmslo.slo.AlertEvent;
+import io.llmslo.source.KafkaClientProperties;
 import io.llmslo.slo.JudgeCorrection;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -108,6 +110,13 @@ public final class JudgeBranch implements Serializable {
             reviewed = r;
             queue = r.getSideOutput(ReviewQueueFunction.QUEUE);
             sink(queue, reviewQueueSink, "review-queue-sink");
+            if (cfg.sources.kafka() && rq.topic() != null) {
+                // the rater tool's feed, keyed by request id (at-least-once: dedupe on request_id)
+                queue.sinkTo(JsonKafkaSink.create(cfg.sources.bootstrapServers(), rq.topic(),
+                                KafkaClientProperties.of(cfg), ReviewQueueItem::requestId, ReviewQueueItem::json))
+                        .name("review-queue-topic")
+                        .uid("review-queue-topic");
+            }
         } else {
             reviewed = results.filter(JudgeResult::ok).name("judge-scores-only")
                     .map(ReviewQueueFunction::unreviewed).name("unreviewed-scores");

@@ -3,15 +3,9 @@ package io.llmslo.sink;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmslo.slo.AlertEvent;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Properties;
-import org.apache.flink.api.common.serialization.SerializationSchema;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Alert transitions on a Kafka topic ({@code output.alerts_topic}, conventionally
@@ -32,17 +26,7 @@ public final class AlertKafkaSink {
      *     {@code KafkaClientProperties}); secrets as {@code ${env:NAME}} references
      */
     public static KafkaSink<AlertEvent> create(String bootstrapServers, String topic, Properties clientProperties) {
-        Properties props = new Properties();
-        props.putAll(clientProperties);
-        // no duplicates from the producer's own retries; acks=all is implied by idempotence
-        props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-        return KafkaSink.<AlertEvent>builder()
-                .setBootstrapServers(bootstrapServers)
-                .setKafkaProducerConfig(props)
-                .setRecordSerializer(new Serializer(topic))
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .build();
+        return JsonKafkaSink.create(bootstrapServers, topic, clientProperties, AlertKafkaSink::key, AlertKafkaSink::json);
     }
 
     /** The record key: all transitions of a series on one partition. */
@@ -75,32 +59,6 @@ public final class AlertKafkaSink {
             n.putNull(field); // JSON has no NaN/Infinity
         } else {
             n.put(field, v);
-        }
-    }
-
-    static final class Serializer implements KafkaRecordSerializationSchema<AlertEvent> {
-
-        private final String topic;
-        private transient ObjectMapper mapper;
-
-        Serializer(String topic) {
-            this.topic = topic;
-        }
-
-        @Override
-        public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-            mapper = new ObjectMapper();
-        }
-
-        @Override
-        public ProducerRecord<byte[], byte[]> serialize(AlertEvent a, KafkaSinkContext context, Long timestamp) {
-            if (mapper == null) {
-                mapper = new ObjectMapper();
-            }
-            // record timestamp = send time: a replay of old traffic must not publish records
-            // that time-based retention deletes at once; the event time is "at" in the value
-            return new ProducerRecord<>(topic, null, null, key(a).getBytes(StandardCharsets.UTF_8),
-                    json(mapper, a).getBytes(StandardCharsets.UTF_8));
         }
     }
 }

@@ -55,7 +55,7 @@ class DemoIncidentsITCase {
 
         Scenario sc = Scenario.load(file);
         DashboardQueries tables = new DashboardQueries("jdbc:sqlite:" + dir.resolve("demo/llm-slo.db"), null, null);
-        IncidentReport.Result r = DemoProgress.incidents(tables, sc);
+        IncidentReport.Result r = DemoProgress.incidents(tables, sc, Duration.ofMinutes(5)); // jobs/demo.yaml's interval
 
         assertThat(r.incidents()).hasSize(sc.incidents().size());
         for (int i = 0; i < sc.incidents().size(); i++) {
