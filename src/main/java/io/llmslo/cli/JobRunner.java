@@ -134,7 +134,9 @@ public final class JobRunner {
     }
 
     public static JobExecutionResult run(JobConfig cfg) throws Exception {
-        return start(cfg).getJobExecutionResult().get();
+        // execute(), not start(cfg).getJobExecutionResult(): under a web/REST submission (POST
+        // /jars/<id>/run) the job client cannot fetch a result, execute() returns a detached one
+        return prepare(cfg).execute("llm-slo " + cfg.name);
     }
 
     /** Submits the job without waiting for it (progress: {@link JobClient#getAccumulators()}). */
