@@ -134,8 +134,8 @@ public final class JobRunner {
     }
 
     public static JobExecutionResult run(JobConfig cfg) throws Exception {
-        // execute(), not start(cfg).getJobExecutionResult(): under a web/REST submission (POST
-        // /jars/<id>/run) the job client cannot fetch a result, execute() returns a detached one
+        // execute(), not executeAsync().getJobExecutionResult(): under a web/REST submission the
+        // job client cannot fetch a result, and execute() returns a detached result there
         return prepare(cfg).execute("llm-slo " + cfg.name);
     }
 
