@@ -11,6 +11,7 @@ import io.llmslo.sink.JdbcSettings;
 import io.llmslo.sink.JdbcUpsertSink;
 import io.llmslo.sink.TableSchemas;
 import io.llmslo.sink.TableSpec;
+import io.llmslo.slo.AlertTransitionFilter;
 import io.llmslo.slo.SloEvaluatorFunction;
 import io.llmslo.slo.SloStatus;
 import io.llmslo.source.EventSources;
@@ -194,6 +195,10 @@ public final class JobRunner {
                     + " (the topic is written with the sources' bootstrap_servers and properties)");
         }
         outputs.alerts()
+                .keyBy(AlertTransitionFilter::keyOf)
+                .process(new AlertTransitionFilter())
+                .name("alert-transitions")
+                .uid("alert-transitions")
                 .sinkTo(AlertKafkaSink.create(cfg.sources.bootstrapServers(), cfg.output.alertsTopic(),
                         KafkaClientProperties.of(cfg)))
                 .name("slo-alerts-topic")
