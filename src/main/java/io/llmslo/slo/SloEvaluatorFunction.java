@@ -237,6 +237,12 @@ public class SloEvaluatorFunction
         engine.prune(at, series);
 
         long following = at + interval;
+        if (last > following && result.status().n() == 0) {
+            // the window is empty but later data is already in state (a replay that read past a
+            // gap): the next instant whose window can hold data is the boundary after that data,
+            // so a gap of years costs one step, not one per interval (DESIGN §7b)
+            following = Math.max(following, TimeBuckets.endOf(firstDataAfter(at, last), interval));
+        }
         boolean windowHoldsData = last > following - engine.windowMs();
         if (windowHoldsData || !open.isEmpty()) {
             ctx.timerService().registerEventTimeTimer(following);
@@ -248,6 +254,24 @@ public class SloEvaluatorFunction
             scheduleCleanup(ctx.timerService(), cum, last + engine.hourRetentionMs() + 1);
         }
         progress.update(cum);
+    }
+
+    /** The end of the earliest bucket after {@code at} (minute buckets first, hours if pruned); {@code last} if none. */
+    private long firstDataAfter(long at, long last) throws Exception {
+        long first = Long.MAX_VALUE;
+        for (Map.Entry<Long, Bucket> e : minuteStore.entries()) {
+            if (e.getKey() > at && e.getKey() < first) {
+                first = e.getKey();
+            }
+        }
+        if (first == Long.MAX_VALUE) {
+            for (Map.Entry<Long, Bucket> e : hourStore.entries()) {
+                if (e.getKey() > at && e.getKey() < first) {
+                    first = e.getKey() - TimeBuckets.HOUR + TimeBuckets.MINUTE; // the hour's first minute
+                }
+            }
+        }
+        return first == Long.MAX_VALUE ? last : first;
     }
 
     /** One state read (RocksDB deserializes on every value() call), a fresh value if none. */

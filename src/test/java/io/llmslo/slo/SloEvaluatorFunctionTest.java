@@ -66,4 +66,32 @@ class SloEvaluatorFunctionTest {
             assertThat(h.numEventTimeTimers()).isZero();
         }
     }
+
+    @Test
+    void aReplayThatReadsPastAGapOfYearsEvaluatesOnlyInstantsWhoseWindowHoldsData() throws Exception {
+        SloCatalog catalog = JobConfig.parse("job.yaml", """
+                sources: {type: files, responses: r.jsonl}
+                output: {jdbc_url: "jdbc:sqlite:x.db"}
+                slo:
+                  definitions:
+                    availability.success: {window: 1h}
+                """).slo;
+        SloEvaluatorFunction fn = new SloEvaluatorFunction(catalog, Duration.ofMinutes(5));
+        long later = T0 + 5L * 365 * 24 * 60 * MIN; // five years on
+        try (KeyedBroadcastOperatorTestHarness<String, PartialBucket, Long, SloStatus> h =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBucket::key, Types.STRING,
+                        SloEvaluatorFunction.PROGRESS)) {
+            // both partials are in state before the watermark moves (a bounded replay reads ahead)
+            h.processElement(partial(T0 + MIN, 1, 1), T0);
+            h.processElement(partial(later + MIN, 1, 0), T0);
+            watermark(h, later + 100 * MIN);
+            List<SloStatus> rows = h.extractOutputValues();
+            // 5, 10, …, 60 (the 1 h window holds minute 1 until 60), then the instant where the
+            // window is empty, then later+5 … later+60: not one row per 5 minutes of the 5 years
+            assertThat(rows).hasSizeLessThanOrEqualTo(2 * 12 + 2);
+            assertThat(rows).extracting(SloStatus::evalTime).contains(T0 + 5 * MIN, later + 5 * MIN, later + 60 * MIN);
+            assertThat(rows).filteredOn(r -> r.evalTime() > T0 + 65 * MIN && r.evalTime() < later).isEmpty();
+            assertThat(rows).filteredOn(r -> r.evalTime() == later + 5 * MIN).extracting(SloStatus::n).containsExactly(1L);
+        }
+    }
 }
