@@ -1,5 +1,7 @@
 package io.llmslo.judge;
 
+import io.llmslo.event.RecordGuard;
+
 import io.llmslo.slo.AlertEvent;
 import io.llmslo.slo.Durations;
 import java.time.Duration;
@@ -107,6 +109,11 @@ public final class CalibrationAggregator extends KeyedProcessFunction<String, Ca
 
     @Override
     public void processElement(CalibrationPair p, Context ctx, Collector<CalibrationRow> out) throws Exception {
+        RecordGuard.run("calibration-aggregator", "ratings", p.ts(), p::toString,
+                d -> ctx.output(RecordGuard.DEAD_LETTERS, d), () -> add(p, ctx));
+    }
+
+    private void add(CalibrationPair p, Context ctx) throws Exception {
         long wm = ctx.timerService().currentWatermark();
         long e = boundary(p.ts(), intervalMs);
         if (e <= wm) {

@@ -1,5 +1,7 @@
 package io.llmslo.judge;
 
+import io.llmslo.event.RecordGuard;
+
 import io.llmslo.event.RatingEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,6 +61,11 @@ public final class CalibrationJoiner extends KeyedCoProcessFunction<String, Revi
 
     @Override
     public void processElement1(ReviewedScore s, Context ctx, Collector<CalibrationPair> out) throws Exception {
+        RecordGuard.run("calibration-joiner", "judge_scores", s.ts(), s::toString,
+                d -> ctx.output(RecordGuard.DEAD_LETTERS, d), () -> onScore(s, ctx, out));
+    }
+
+    private void onScore(ReviewedScore s, Context ctx, Collector<CalibrationPair> out) throws Exception {
         if (judged.value() != null) {
             return; // a duplicate judgement keeps the first
         }
@@ -77,6 +84,11 @@ public final class CalibrationJoiner extends KeyedCoProcessFunction<String, Revi
 
     @Override
     public void processElement2(RatingEvent r, Context ctx, Collector<CalibrationPair> out) throws Exception {
+        RecordGuard.run("calibration-joiner", "ratings", r.ts(), r::toString,
+                d -> ctx.output(RecordGuard.DEAD_LETTERS, d), () -> onRating(r, ctx, out));
+    }
+
+    private void onRating(RatingEvent r, Context ctx, Collector<CalibrationPair> out) throws Exception {
         ReviewedScore s = judged.value();
         if (s != null) {
             pair(s, r, out);

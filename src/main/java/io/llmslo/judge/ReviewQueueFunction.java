@@ -1,5 +1,7 @@
 package io.llmslo.judge;
 
+import io.llmslo.event.RecordGuard;
+
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -55,6 +57,11 @@ public final class ReviewQueueFunction extends KeyedProcessFunction<String, Judg
 
     @Override
     public void processElement(JudgeResult j, Context ctx, Collector<ReviewedScore> out) throws Exception {
+        RecordGuard.run("review-queue", "judge_scores", j.ts(), j::toString,
+                d -> ctx.output(RecordGuard.DEAD_LETTERS, d), () -> review(j, ctx, out));
+    }
+
+    private void review(JudgeResult j, Context ctx, Collector<ReviewedScore> out) throws Exception {
         if (!j.ok()) {
             return;
         }

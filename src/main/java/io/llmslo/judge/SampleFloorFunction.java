@@ -1,5 +1,7 @@
 package io.llmslo.judge;
 
+import io.llmslo.event.RecordGuard;
+
 import io.llmslo.config.JobConfig;
 import io.llmslo.event.ResponseEvent;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -55,6 +57,11 @@ public final class SampleFloorFunction extends KeyedProcessFunction<String, Resp
 
     @Override
     public void processElement(ResponseEvent r, Context ctx, Collector<ResponseEvent> out) throws Exception {
+        RecordGuard.run("judge-sample-floor", "responses", r.ts(), r::toString,
+                d -> ctx.output(RecordGuard.DEAD_LETTERS, d), () -> sample(r, ctx, out));
+    }
+
+    private void sample(ResponseEvent r, Context ctx, Collector<ResponseEvent> out) throws Exception {
         long hour = Math.floorDiv(r.ts(), HOUR_MS);
         long hourEnd = (hour + 1) * HOUR_MS - 1;
         boolean hourOpen = hourEnd > ctx.timerService().currentWatermark();

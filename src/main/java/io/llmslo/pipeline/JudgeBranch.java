@@ -1,5 +1,9 @@
 package io.llmslo.pipeline;
 
+import io.llmslo.event.DeadLetter;
+
+import io.llmslo.event.RecordGuard;
+
 import io.llmslo.config.JobConfig;
 import io.llmslo.event.RatingEvent;
 import io.llmslo.event.ResponseEvent;
@@ -44,10 +48,12 @@ public final class JudgeBranch implements Serializable {
     private final HashMap<String, Rubric> rubrics;
     private final Sink<CalibrationRow> calibrationSink;
     private final Sink<ReviewQueueItem> reviewQueueSink;
+    /** Per-record failures of the sample floor (RecordGuard), collected while the graph is built. */
+    private transient DataStream<DeadLetter> sampleDeadLetters;
 
     /** What calibration adds to the job: calibration alerts, and the pairs the judge correction weighs. */
     public record Calibrated(DataStream<AlertEvent> alerts, DataStream<CalibrationPair> pairs,
-            DataStream<ReviewQueueItem> reviewQueue) {}
+            DataStream<ReviewQueueItem> reviewQueue, DataStream<DeadLetter> deadLetters) {}
 
     public JudgeBranch(JobConfig cfg, Map<String, Rubric> rubrics, Sink<CalibrationRow> calibrationSink) {
         this(cfg, rubrics, calibrationSink, null);
@@ -87,7 +93,11 @@ public final class JudgeBranch implements Serializable {
 
     /** Sampled responses through the judge. */
     public DataStream<JudgeResult> judge(DataStream<ResponseEvent> uniqueResponses) {
-        return asyncJudge(sample(uniqueResponses, cfg.sampling), cfg.judge, rubrics);
+        DataStream<ResponseEvent> sampled = sample(uniqueResponses, cfg.sampling);
+        if (sampled instanceof SingleOutputStreamOperator<ResponseEvent> op) {
+            sampleDeadLetters = op.getSideOutput(RecordGuard.DEAD_LETTERS);
+        }
+        return asyncJudge(sampled, cfg.judge, rubrics);
     }
 
     /**
@@ -134,7 +144,16 @@ public final class JudgeBranch implements Serializable {
                 .name("calibration-aggregator")
                 .uid("calibration-aggregator");
         sink(rows, calibrationSink, "judge-calibration-sink");
-        return new Calibrated(rows.getSideOutput(CalibrationAggregator.ALERTS), pairs, queue);
+        // every keyed function of the branch turns a failing record into a dead letter (RecordGuard)
+        DataStream<DeadLetter> deadLetters = pairs.getSideOutput(RecordGuard.DEAD_LETTERS)
+                .union(rows.getSideOutput(RecordGuard.DEAD_LETTERS));
+        if (reviewed instanceof SingleOutputStreamOperator<ReviewedScore> r && rq.enabled()) {
+            deadLetters = deadLetters.union(r.getSideOutput(RecordGuard.DEAD_LETTERS));
+        }
+        if (sampleDeadLetters != null) {
+            deadLetters = deadLetters.union(sampleDeadLetters);
+        }
+        return new Calibrated(rows.getSideOutput(CalibrationAggregator.ALERTS), pairs, queue, deadLetters);
     }
 
     private <T> void sink(DataStream<T> stream, Sink<T> sink, String name) {

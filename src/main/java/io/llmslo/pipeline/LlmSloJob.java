@@ -93,7 +93,7 @@ public final class LlmSloJob {
                     .name("judge-pair-observations")
                     .uid("judge-pair-observations");
             deadLetters = deadLetters.union(judgeObservations.getSideOutput(RecordGuard.DEAD_LETTERS),
-                    pairObservations.getSideOutput(RecordGuard.DEAD_LETTERS));
+                    pairObservations.getSideOutput(RecordGuard.DEAD_LETTERS), calibrated.deadLetters());
             allObservations = joined.union(judgeObservations, pairObservations);
         }
 

@@ -237,11 +237,13 @@ public class SloEvaluatorFunction
         engine.prune(at, series);
 
         long following = at + interval;
-        if (last > following && result.status().n() == 0) {
-            // the window is empty but later data is already in state (a replay that read past a
-            // gap): the next instant whose window can hold data is the boundary after that data,
-            // so a gap of years costs one step, not one per interval (DESIGN §7b)
-            following = Math.max(following, TimeBuckets.endOf(firstDataAfter(at, last), interval));
+        if (last > following && open.isEmpty()) {
+            // later data is already in state (a replay read ahead, or past a gap): whether the
+            // window at the next boundary holds data is read from the buckets, not from maxT,
+            // and an empty stretch is skipped to the boundary after the next data, so a gap of
+            // years costs one step, not one per interval (DESIGN §7b); the rows are the same as
+            // when that data arrives after the watermark
+            following = nextHoldingData(following, engine.windowMs(), last);
         }
         boolean windowHoldsData = last > following - engine.windowMs();
         if (windowHoldsData || !open.isEmpty()) {
@@ -256,22 +258,34 @@ public class SloEvaluatorFunction
         progress.update(cum);
     }
 
-    /** The end of the earliest bucket after {@code at} (minute buckets first, hours if pruned); {@code last} if none. */
-    private long firstDataAfter(long at, long last) throws Exception {
-        long first = Long.MAX_VALUE;
+    /**
+     * {@code following} when its window holds data, else the boundary after the earliest later
+     * bucket. Windows up to 6 h are exact to the minute (minute buckets), longer ones start at a
+     * whole hour (hour buckets), as the engine sums them.
+     */
+    private long nextHoldingData(long following, long windowMs, long last) throws Exception {
+        boolean minutes = windowMs <= 6 * TimeBuckets.HOUR;
+        long from = minutes ? following - windowMs : TimeBuckets.floorTo(following, TimeBuckets.HOUR) - windowMs;
+        long next = Long.MAX_VALUE;
         for (Map.Entry<Long, Bucket> e : minuteStore.entries()) {
-            if (e.getKey() > at && e.getKey() < first) {
-                first = e.getKey();
+            long end = e.getKey();
+            if (minutes && end > from && end <= following) {
+                return following;
+            }
+            if (end > following) {
+                next = Math.min(next, end);
             }
         }
-        if (first == Long.MAX_VALUE) {
-            for (Map.Entry<Long, Bucket> e : hourStore.entries()) {
-                if (e.getKey() > at && e.getKey() < first) {
-                    first = e.getKey() - TimeBuckets.HOUR + TimeBuckets.MINUTE; // the hour's first minute
-                }
+        for (Map.Entry<Long, Bucket> e : hourStore.entries()) {
+            long end = e.getKey();
+            if (!minutes && end > from && end - TimeBuckets.HOUR < following) {
+                return following;
+            }
+            if (end > following) {
+                next = Math.min(next, end - TimeBuckets.HOUR + TimeBuckets.MINUTE);
             }
         }
-        return first == Long.MAX_VALUE ? last : first;
+        return TimeBuckets.endOf(next == Long.MAX_VALUE ? last : next, interval);
     }
 
     /** One state read (RocksDB deserializes on every value() call), a fresh value if none. */
