@@ -1,5 +1,6 @@
 package io.llmslo.hostile;
 
+import io.llmslo.testing.ReplayJobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -138,20 +139,7 @@ class HostileInputITCase {
     }
 
     static JobConfig job(Path in, String jdbcUrl) {
-        return JobConfig.parse("hostile-it.yaml", """
-                name: hostile-it
-                parallelism: 2
-                sources:
-                  type: files
-                  responses: %1$s/responses.jsonl
-                  feedback: %1$s/feedback.jsonl
-                  ratings: %1$s/ratings.jsonl
-                judge:
-                  enabled: false
-                output:
-                  jdbc_url: "%2$s"
-                  history_interval: 5m
-                """.formatted(in, jdbcUrl));
+        return ReplayJobs.files("hostile-it", in, jdbcUrl, "");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.llmslo.pipeline;
 
+import io.llmslo.testing.ReplayJobs;
 import static io.llmslo.testing.Tables.asDouble;
 import static io.llmslo.testing.Tables.asLong;
 import static io.llmslo.testing.Tables.millis;
@@ -66,20 +67,7 @@ class ReplayITCase {
     }
 
     static JobConfig job(String jdbcUrl) {
-        return JobConfig.parse("replay-it.yaml", """
-                name: replay-it
-                parallelism: 2
-                sources:
-                  type: files
-                  responses: %1$s/responses.jsonl
-                  feedback: %1$s/feedback.jsonl
-                  ratings: %1$s/ratings.jsonl
-                judge:
-                  enabled: false
-                output:
-                  jdbc_url: "%2$s"
-                  history_interval: 5m
-                """.formatted(dir, jdbcUrl));
+        return ReplayJobs.files("replay-it", dir, jdbcUrl, "");
     }
 
     @Test

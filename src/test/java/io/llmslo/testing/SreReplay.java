@@ -38,20 +38,6 @@ public final class SreReplay {
 
     /** The job over the files in {@code dir}; {@code extra} is appended YAML (top-level keys). */
     public static JobConfig job(Path dir, String jdbcUrl, String extra) {
-        return JobConfig.parse("sre-replay.yaml", """
-                name: sre-replay
-                parallelism: 2
-                sources:
-                  type: files
-                  responses: %1$s/responses.jsonl
-                  feedback: %1$s/feedback.jsonl
-                  ratings: %1$s/ratings.jsonl
-                judge:
-                  enabled: false
-                output:
-                  jdbc_url: "%2$s"
-                  history_interval: 5m
-                %3$s
-                """.formatted(dir, jdbcUrl, extra));
+        return ReplayJobs.files("sre-replay", dir, jdbcUrl, extra);
     }
 }
