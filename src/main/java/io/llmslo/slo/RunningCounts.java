@@ -77,6 +77,7 @@ final class RunningCounts {
             long[] c = counter.count(e.getKey(), e.getValue());
             n += c[0];
             good += c[1];
+            p.dataTo = Math.max(p.dataTo, e.getKey());
         }
         if (previous != null && now > from + intervalMs) {
             fillIdle(from, now, previous, counts);

@@ -14,6 +14,12 @@ public class SeriesProgress {
     public long sketchedTo = Long.MIN_VALUE;
     /** Latest observation time added. */
     public long maxT = Long.MIN_VALUE;
+    /**
+     * The latest minute bucket at or before the last evaluation (or a late one) that holds data;
+     * Long.MIN_VALUE for none. With data read ahead of the evaluations (a replay) {@code maxT} says
+     * nothing about the next window, this does: no bucket scan per evaluation.
+     */
+    public long dataTo = Long.MIN_VALUE;
     /** The pending evaluation timer, and the timer that drops an idle series; NONE when unset. */
     public long nextEval = NONE;
     public long cleanupAt = NONE;

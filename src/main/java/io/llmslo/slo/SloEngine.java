@@ -118,6 +118,9 @@ public final class SloEngine implements Serializable {
         // only values arriving after that go into the hour sketch directly
         merge(s.hours(), hourEnd, n, good, HourSketches.hourClosed(hourEnd, p) ? sketch : null);
         p.maxT = Math.max(p.maxT, b.maxT());
+        if (late) {
+            p.dataTo = Math.max(p.dataTo, b.minuteEnd());
+        }
         if (n > 0 && late) {
             RunningCounts.correctLate(b.minuteEnd(), n, good, s.runningCounts());
         }
