@@ -140,6 +140,8 @@ public final class ThroughputBenchmark {
                 out.println("  JFR recording: " + file);
             }
             sampler.close();
+            out.println("  CPU by thread group of " + run + ":");
+            sampler.cpuByTask().forEach(l -> out.println("    " + l));
             return new Result(run, events, seconds, cpu, sampler.peakHeap, sampler.peakRss, sampler.peakCheckpoint,
                     frames);
         }
@@ -202,9 +204,37 @@ public final class ThroughputBenchmark {
             thread.start();
         }
 
+        /** CPU seconds per thread id while the run goes (task threads end with the job). */
+        final Map<Long, double[]> threadCpu = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<Long, String> threadNames = new java.util.concurrent.ConcurrentHashMap<>();
+
+        private void sampleThreads() {
+            java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            for (long id : mx.getAllThreadIds()) {
+                long ns = mx.getThreadCpuTime(id);
+                java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
+                if (ns > 0 && info != null) {
+                    threadNames.put(id, info.getThreadName());
+                    threadCpu.computeIfAbsent(id, k -> new double[1])[0] = ns / 1e9;
+                }
+            }
+        }
+
+        /** CPU seconds by task (the operator chain a thread runs; its subtask index dropped), largest first. */
+        List<String> cpuByTask() {
+            Map<String, Double> byTask = new java.util.TreeMap<>();
+            threadCpu.forEach((id, cpu) -> byTask.merge(threadNames.get(id).replaceAll(" \\(\\d+/\\d+\\)#\\d+$", "")
+                    .replaceAll("[-#]\\d+$", "-N"), cpu[0], Double::sum));
+            List<String> out = new ArrayList<>();
+            byTask.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(8)
+                    .forEach(e -> out.add(String.format("%6.1f CPU s  %s", e.getValue(), e.getKey())));
+            return out;
+        }
+
         private void loop() {
             int tick = 0;
             while (!stop) {
+                sampleThreads();
                 long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
                 peakHeap = Math.max(peakHeap, heap);
                 peakRss = Math.max(peakRss, rss());

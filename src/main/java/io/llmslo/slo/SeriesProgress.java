@@ -2,8 +2,9 @@ package io.llmslo.slo;
 
 /**
  * Where one (slo, cohort) series stands in event time: its evaluation instants, the last prune,
- * how far hour sketches are built, and its latest observation. POJO for Flink state.
+ * how far hour sketches are built, and its latest observation. Flink state, serialized by {@link SloSerializers.ProgressSerializer}.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(SloSerializers.ProgressInfo.class)
 public class SeriesProgress {
     /** First and last evaluation instants; Long.MIN_VALUE before the first. */
     public long firstEval = Long.MIN_VALUE;
