@@ -379,7 +379,7 @@ public final class JobConfig implements Serializable {
             case "openai" -> "gpt-4o-mini";
             case "anthropic" -> "claude-3-5-haiku-latest";
             case "ollama" -> "llama3.1";
-            default -> "all-minilm-l6-v2-anchors";
+            default -> "e5-small-v2-anchors";
         };
         return new Judge(j.bool("enabled", true), provider, j.string("base_url", null, "https?://[^\\s]+", "an http:// or https:// URL"),
                 j.string("model", defaultModel), apiKeyEnv,
