@@ -128,9 +128,14 @@ public final class ThroughputBenchmark {
         try (Sampler sampler = new Sampler(checkpoints); Recording jfr = profile ? startJfr() : null) {
             long t0 = System.nanoTime();
             double cpu0 = processCpuSeconds();
+            double[] gcJit0 = gcAndJitSeconds();
             env.execute("bench-" + run);
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpu = processCpuSeconds() - cpu0;
+            double[] gcJit = gcAndJitSeconds();
+            out.printf("  %s: GC pauses %.1f s (wall), JIT compilation %.1f s; the CPU not in Java threads below is"
+                    + " GC, JIT and RocksDB's native background threads (flush, compaction)%n", run,
+                    gcJit[0] - gcJit0[0], gcJit[1] - gcJit0[1]);
             List<String> frames = List.of();
             if (jfr != null) {
                 jfr.stop();
@@ -145,6 +150,16 @@ public final class ThroughputBenchmark {
             return new Result(run, events, seconds, cpu, sampler.peakHeap, sampler.peakRss, sampler.peakCheckpoint,
                     frames);
         }
+    }
+
+    /** {GC collection seconds, JIT compilation seconds} of this process so far. */
+    private static double[] gcAndJitSeconds() {
+        double gc = 0;
+        for (java.lang.management.GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gc += Math.max(0, b.getCollectionTime()) / 1e3;
+        }
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return new double[] {gc, jit == null ? 0 : jit.getTotalCompilationTime() / 1e3};
     }
 
     private static Recording startJfr() {

@@ -14,7 +14,7 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * {@link RequestState} field by field: one flag byte for the three booleans, the two instants,
- * the schema and the packed dimension values and raters. Read and written for most events the
+ * the schema and the packed dimension values, raters and scored rubrics. Read and written for most events the
  * joiner sees and kept {@code max_rating_delay} per request, so both its cost and its bytes count.
  */
 public final class RequestStateSerializer extends CompactSerializer<RequestState> {
@@ -38,6 +38,7 @@ public final class RequestStateSerializer extends CompactSerializer<RequestState
         c.acceptanceDone = s.acceptanceDone;
         c.expiry = s.expiry;
         c.raters = s.raters == null ? null : s.raters.clone();
+        c.scored = s.scored == null ? null : s.scored.clone();
         return c;
     }
 
@@ -49,6 +50,7 @@ public final class RequestStateSerializer extends CompactSerializer<RequestState
         out.writeInt(s.dimsSchema);
         writeStrings(s.dims, out);
         writeStrings(s.raters, out);
+        writeStrings(s.scored, out);
     }
 
     @Override
@@ -63,6 +65,7 @@ public final class RequestStateSerializer extends CompactSerializer<RequestState
         s.dimsSchema = in.readInt();
         s.dims = readStrings(in);
         s.raters = readStrings(in);
+        s.scored = readStrings(in);
         return s;
     }
 
