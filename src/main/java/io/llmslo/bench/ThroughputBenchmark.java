@@ -146,7 +146,7 @@ public final class ThroughputBenchmark {
             }
             sampler.close();
             out.println("  CPU by thread group of " + run + ":");
-            sampler.cpuByTask().forEach(l -> out.println("    " + l));
+            sampler.cpuByTask(sampler.atStart).forEach(l -> out.println("    " + l));
             return new Result(run, events, seconds, cpu, sampler.peakHeap, sampler.peakRss, sampler.peakCheckpoint,
                     frames);
         }
@@ -212,36 +212,56 @@ public final class ThroughputBenchmark {
         volatile long peakRss;
         volatile long peakCheckpoint;
 
+        /** Per-thread CPU when the run started (threads of earlier runs and of the JVM). */
+        final Map<String, double[]> atStart = new java.util.HashMap<>();
+
         Sampler(Path checkpoints) {
             this.checkpoints = checkpoints;
+            sampleThreads();
+            threadCpu.forEach((id, cpu) -> atStart.put(id, cpu.clone()));
             this.thread = new Thread(this::loop, "bench-sampler");
             thread.setDaemon(true);
             thread.start();
         }
 
-        /** CPU seconds per thread id while the run goes (task threads end with the job). */
-        final Map<Long, double[]> threadCpu = new java.util.concurrent.ConcurrentHashMap<>();
-        final Map<Long, String> threadNames = new java.util.concurrent.ConcurrentHashMap<>();
+        /**
+         * CPU seconds per OS thread while the run goes, from /proc (Linux; elsewhere nothing): Java
+         * task threads and the native ones JMX does not list (GC, JIT compilers, RocksDB's flush
+         * and compaction threads). Task threads end with the job, so the latest sample counts.
+         */
+        final Map<String, double[]> threadCpu = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<String, String> threadNames = new java.util.concurrent.ConcurrentHashMap<>();
 
         private void sampleThreads() {
-            java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-            for (long id : mx.getAllThreadIds()) {
-                long ns = mx.getThreadCpuTime(id);
-                java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
-                if (ns > 0 && info != null) {
-                    threadNames.put(id, info.getThreadName());
-                    threadCpu.computeIfAbsent(id, k -> new double[1])[0] = ns / 1e9;
-                }
+            try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+                tasks.forEach(t -> {
+                    try {
+                        String stat = Files.readString(t.resolve("stat"));
+                        String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime + stime, ticks
+                        String id = t.getFileName().toString();
+                        threadNames.put(id, comm);
+                        threadCpu.computeIfAbsent(id, k -> new double[1])[0] = cpu;
+                    } catch (IOException | RuntimeException e) {
+                        // the thread ended while listing
+                    }
+                });
+            } catch (IOException | RuntimeException e) {
+                // no /proc: no per-thread figures
             }
         }
 
-        /** CPU seconds by task (the operator chain a thread runs; its subtask index dropped), largest first. */
-        List<String> cpuByTask() {
+        /** CPU seconds during the run by thread group (OS thread name, digits dropped), largest first. */
+        List<String> cpuByTask(Map<String, double[]> before) {
             Map<String, Double> byTask = new java.util.TreeMap<>();
-            threadCpu.forEach((id, cpu) -> byTask.merge(threadNames.get(id).replaceAll(" \\(\\d+/\\d+\\)#\\d+$", "")
-                    .replaceAll("[-#]\\d+$", "-N"), cpu[0], Double::sum));
+            threadCpu.forEach((id, cpu) -> {
+                double base = before.containsKey(id) ? before.get(id)[0] : 0;
+                String group = threadNames.get(id).replaceAll("[0-9]+", "#").replaceAll(" \\(.*", "").trim();
+                byTask.merge(group, cpu[0] - base, Double::sum);
+            });
             List<String> out = new ArrayList<>();
-            byTask.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(8)
+            byTask.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(10)
                     .forEach(e -> out.add(String.format("%6.1f CPU s  %s", e.getValue(), e.getKey())));
             return out;
         }
@@ -249,7 +269,9 @@ public final class ThroughputBenchmark {
         private void loop() {
             int tick = 0;
             while (!stop) {
-                sampleThreads();
+                if (tick % 5 == 0) {
+                    sampleThreads(); // once a second: reading /proc for every thread is not free
+                }
                 long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
                 peakHeap = Math.max(peakHeap, heap);
                 peakRss = Math.max(peakRss, rss());

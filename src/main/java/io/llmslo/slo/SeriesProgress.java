@@ -21,6 +21,12 @@ public class SeriesProgress {
      * nothing about the next window, this does: no bucket scan per evaluation.
      */
     public long dataTo = Long.MIN_VALUE;
+    /**
+     * The latest minute bucket ever added to (with pairs or values); Long.MIN_VALUE before the
+     * first. A later minute, or a minute of a later hour, has no bucket yet: adding to it needs no
+     * lookup (with RocksDB a lookup of a missing key costs as much as of a present one).
+     */
+    public long addedTo = Long.MIN_VALUE;
     /** The pending evaluation timer, and the timer that drops an idle series; NONE when unset. */
     public long nextEval = NONE;
     public long cleanupAt = NONE;

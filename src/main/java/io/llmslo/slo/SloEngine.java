@@ -113,11 +113,18 @@ public final class SloEngine implements Serializable {
         }
         byte[] sketch = sketches ? b.sketch() : null;
         long hourEnd = TimeBuckets.endOf(b.minuteEnd(), TimeBuckets.HOUR);
-        merge(s.minutes(), b.minuteEnd(), n, good, sketch, 0);
+        // a minute (an hour) after the latest one added has no bucket yet: no lookup needed;
+        // pairs wrote theirs just above
+        boolean pairs = b.pairs() != null && judge != null;
+        boolean newMinute = !pairs && p.addedTo != Long.MIN_VALUE && b.minuteEnd() > p.addedTo;
+        boolean newHour = !pairs && p.addedTo != Long.MIN_VALUE
+                && hourEnd > TimeBuckets.endOf(p.addedTo, TimeBuckets.HOUR);
+        merge(s.minutes(), b.minuteEnd(), n, good, sketch, 0, newMinute);
         // an hour's sketch is built once from its minutes when the hour closes (closeHours);
         // only values arriving after that go into the hour sketch directly
         merge(s.hours(), hourEnd, n, good, HourSketches.hourClosed(hourEnd, p) ? sketch : null,
-                MinuteMask.bit(b.minuteEnd()));
+                MinuteMask.bit(b.minuteEnd()), newHour);
+        p.addedTo = Math.max(p.addedTo, b.minuteEnd());
         p.maxT = Math.max(p.maxT, b.maxT());
         if (late) {
             p.dataTo = Math.max(p.dataTo, b.minuteEnd());
@@ -127,9 +134,9 @@ public final class SloEngine implements Serializable {
         }
     }
 
-    private static void merge(BucketStore store, long end, long n, long good, byte[] sketch, long minuteBit)
-            throws Exception {
-        Bucket b = store.get(end);
+    private static void merge(BucketStore store, long end, long n, long good, byte[] sketch, long minuteBit,
+            boolean absent) throws Exception {
+        Bucket b = absent ? null : store.get(end);
         if (b == null) {
             b = new Bucket(n, good, sketch);
             b.minutes = minuteBit;

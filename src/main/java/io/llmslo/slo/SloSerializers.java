@@ -115,7 +115,7 @@ public final class SloSerializers {
         }
     }
 
-    /** {@link SeriesProgress}: its eight instants. */
+    /** {@link SeriesProgress}: its instants. */
     public static final class ProgressSerializer extends CompactSerializer<SeriesProgress> {
         private static final long serialVersionUID = 1L;
         public static final ProgressSerializer INSTANCE = new ProgressSerializer();
@@ -134,6 +134,7 @@ public final class SloSerializers {
             c.sketchedTo = p.sketchedTo;
             c.maxT = p.maxT;
             c.dataTo = p.dataTo;
+            c.addedTo = p.addedTo;
             c.nextEval = p.nextEval;
             c.cleanupAt = p.cleanupAt;
             return c;
@@ -147,6 +148,7 @@ public final class SloSerializers {
             out.writeLong(p.sketchedTo);
             out.writeLong(p.maxT);
             out.writeLong(p.dataTo);
+            out.writeLong(p.addedTo);
             out.writeLong(p.nextEval);
             out.writeLong(p.cleanupAt);
         }
@@ -160,6 +162,7 @@ public final class SloSerializers {
             p.sketchedTo = in.readLong();
             p.maxT = in.readLong();
             p.dataTo = in.readLong();
+            p.addedTo = in.readLong();
             p.nextEval = in.readLong();
             p.cleanupAt = in.readLong();
             return p;
