@@ -33,7 +33,7 @@ public final class JobConfig implements Serializable {
     /** {@code judge.review_queue}: which judged requests people are asked to rate. */
     public final Review review;
     public final List<List<String>> groupingSets;
-    /** cohorts.max_values / cohorts.values: the cap on each dimension's distinct values. */
+    /** cohorts.max_values / max_tracked / values: the cap on each dimension's distinct values. */
     public final CohortValueGuard cohortGuard;
     public final SloCatalog slo;
     public final Output output;
@@ -400,7 +400,7 @@ public final class JobConfig implements Serializable {
     }
 
     private static List<List<String>> cohorts(ConfigNode c) {
-        c.allowOnly("grouping_sets", "max_values", "values");
+        c.allowOnly("grouping_sets", "max_values", "max_tracked", "values");
         List<List<String>> sets = new ArrayList<>();
         if (!c.has("grouping_sets")) {
             sets.add(List.of("surface"));
@@ -436,7 +436,9 @@ public final class JobConfig implements Serializable {
             }
             pinned.put(e.getKey(), list);
         }
-        return new CohortValueGuard(sets, max, pinned);
+        // the joiner's memory bound only a flood reaches; far above the global cap
+        int tracked = c.integer("max_tracked", Math.max(max, CohortValueGuard.DEFAULT_MAX_TRACKED), max, 10_000_000);
+        return new CohortValueGuard(sets, max, tracked, pinned);
     }
 
     private static Output output(ConfigNode o) {
