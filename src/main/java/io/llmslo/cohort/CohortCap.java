@@ -14,14 +14,21 @@ public final class CohortCap implements Serializable {
 
     private final HashSet<String> dimensions;
     private final int maxValues;
+    private final int maxTracked;
 
     public CohortCap(Set<String> dimensions, int maxValues) {
+        this(dimensions, maxValues, Math.max(maxValues, CohortValueGuard.DEFAULT_MAX_TRACKED));
+    }
+
+    /** @param maxTracked values a sighting subtask remembers per dimension ({@code cohorts.max_tracked}) */
+    public CohortCap(Set<String> dimensions, int maxValues, int maxTracked) {
         this.dimensions = new HashSet<>(dimensions);
         this.maxValues = maxValues;
+        this.maxTracked = maxTracked;
     }
 
     public static CohortCap of(CohortValueGuard guard) {
-        return new CohortCap(guard.learnedDimensions(), guard.maxValues());
+        return new CohortCap(guard.learnedDimensions(), guard.maxValues(), guard.maxTracked());
     }
 
     public boolean caps(String dimension) {
@@ -30,6 +37,10 @@ public final class CohortCap implements Serializable {
 
     public int maxValues() {
         return maxValues;
+    }
+
+    public int maxTracked() {
+        return maxTracked;
     }
 
     /** The dead-letter reason of a dimension over its cap: the same text on every subtask, one row. */

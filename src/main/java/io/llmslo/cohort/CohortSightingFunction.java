@@ -12,9 +12,6 @@ import org.apache.flink.util.Collector;
  */
 public class CohortSightingFunction extends ProcessFunction<PartialBucket, CohortSighting> {
 
-    /** Values remembered per dimension and subtask before it forgets and reports anew. */
-    public static final int MAX_TRACKED = 10_000;
-
     private final CohortCap cap;
     private transient SightingTracker tracker;
 
@@ -24,7 +21,8 @@ public class CohortSightingFunction extends ProcessFunction<PartialBucket, Cohor
 
     @Override
     public void open(OpenContext ctx) {
-        tracker = new SightingTracker(cap, MAX_TRACKED);
+        // as many values per dimension as a joiner subtask keeps (cohorts.max_tracked), then it forgets
+        tracker = new SightingTracker(cap, cap.maxTracked());
     }
 
     @Override

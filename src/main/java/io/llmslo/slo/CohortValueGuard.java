@@ -137,6 +137,11 @@ public final class CohortValueGuard implements Serializable {
                         + OTHER;
     }
 
+    /** {@code cohorts.max_tracked}: values a subtask remembers per dimension. */
+    public int maxTracked() {
+        return maxTracked;
+    }
+
     /** {@code cohorts.max_values}: named values per dimension in the SLO tables. */
     public int maxValues() {
         return maxValues;
