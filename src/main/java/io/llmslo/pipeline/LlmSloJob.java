@@ -80,7 +80,11 @@ public final class LlmSloJob {
         DataStream<JudgeResult> judged = null;
         JudgeBranch.Calibrated calibrated = null;
         if (judge != null) {
-            judged = judge.judge(joined.getSideOutput(RequestJoiner.UNIQUE_RESPONSES))
+            // decoupled (Kafka jobs): requests out to the judge worker, scores back through the joiner
+            DataStream<io.llmslo.event.ResponseEvent> unique = joined.getSideOutput(RequestJoiner.UNIQUE_RESPONSES);
+            judged = (judge.decoupled()
+                            ? judge.decoupled(unique, joined.getSideOutput(RequestJoiner.JOINED_SCORES))
+                            : judge.judge(unique))
                     .map(new JudgeMetricsFunction()) // judge_results, judge_errors_<code>
                     .name("judge-metrics")
                     .uid("judge-metrics");
