@@ -32,8 +32,10 @@ public final class JobConfig implements Serializable {
     public final Calibration calibration;
     /** {@code judge.review_queue}: which judged requests people are asked to rate. */
     public final Review review;
+    /** The decoupled judge of unbounded jobs (DESIGN §5); null: the judge, if enabled, runs inline. */
+    public final JudgeQueue judgeQueue;
     public final List<List<String>> groupingSets;
-    /** cohorts.max_values / cohorts.values: the cap on each dimension's distinct values. */
+    /** cohorts.max_values / max_tracked / values: the cap on each dimension's distinct values. */
     public final CohortValueGuard cohortGuard;
     public final SloCatalog slo;
     public final Output output;
@@ -99,6 +101,13 @@ public final class JobConfig implements Serializable {
             HashMap<String, String> rubricBySurface)
             implements Serializable {}
 
+    /**
+     * The judge off the SLO path (Kafka jobs): sampled requests to {@code requestsTopic}, a judge
+     * worker, scores back on {@code scoresTopic}; a request waiting longer than {@code maxBacklog}
+     * (processing time since it was written) is shed as a {@code shed_backlog} judge error.
+     */
+    public record JudgeQueue(String requestsTopic, String scoresTopic, Duration maxBacklog) implements Serializable {}
+
     /** Judge calibration: a rolling {@code window} per (rubric, version, judge model); {@code minPairs} to know. */
     public record Calibration(Duration window, int minPairs) implements Serializable {}
 
@@ -146,6 +155,7 @@ public final class JobConfig implements Serializable {
         this.judge = judge(root.get("judge"));
         this.calibration = calibration(root.get("judge").get("calibration"));
         this.review = review(root.get("judge").get("review_queue"));
+        this.judgeQueue = judgeQueue(root.get("judge"), sources, judge);
         this.groupingSets = cohorts(root.get("cohorts"));
         this.cohortGuard = cohortGuard(root.get("cohorts"), groupingSets);
         this.slo = SloCatalog.fromConfig(root.get("slo"));
@@ -342,7 +352,7 @@ public final class JobConfig implements Serializable {
         j.allowOnly("enabled", "provider", "base_url", "model", "api_key_env", "timeout",
                 "max_tokens", "capacity", "max_concurrency", "rate_limit_per_second",
                 "max_retries", "retry_backoff", "circuit_breaker", "rubrics_dir", "rubric_by_surface",
-                "calibration", "review_queue");
+                "calibration", "review_queue", "decoupled", "requests_topic", "scores_topic", "max_backlog");
         String provider = j.string("provider", "offline");
         if (!List.of("offline", "openai", "anthropic", "ollama").contains(provider)) {
             throw j.error("provider", "one of offline, openai, anthropic, ollama");
@@ -369,7 +379,7 @@ public final class JobConfig implements Serializable {
             case "openai" -> "gpt-4o-mini";
             case "anthropic" -> "claude-3-5-haiku-latest";
             case "ollama" -> "llama3.1";
-            default -> "all-minilm-l6-v2-anchors";
+            default -> "e5-small-v2-anchors";
         };
         return new Judge(j.bool("enabled", true), provider, j.string("base_url", null, "https?://[^\\s]+", "an http:// or https:// URL"),
                 j.string("model", defaultModel), apiKeyEnv,
@@ -382,6 +392,25 @@ public final class JobConfig implements Serializable {
                 cb.number("failure_rate", 50, 1, 100),
                 cb.duration("open_for", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1)),
                 j.string("rubrics_dir", "rubrics"), bySurface);
+    }
+
+    private static final List<String> QUEUE_KEYS = List.of("decoupled", "requests_topic", "scores_topic", "max_backlog");
+
+    /** Kafka jobs judge off the SLO path unless {@code judge.decoupled: false}; file replays inline. */
+    private static JudgeQueue judgeQueue(ConfigNode j, Sources sources, Judge judge) {
+        if (!sources.kafka()) {
+            for (String k : QUEUE_KEYS) {
+                if (j.has(k)) {
+                    throw j.get(k).fail("does not apply to sources.type: files (bounded replays judge inline)");
+                }
+            }
+            return null;
+        }
+        boolean decoupled = j.bool("decoupled", true);
+        JudgeQueue q = new JudgeQueue(j.string("requests_topic", "llm.judge_requests", TOPIC, TOPIC_WORDS),
+                j.string("scores_topic", "llm.judge_scores", TOPIC, TOPIC_WORDS),
+                j.duration("max_backlog", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(7)));
+        return decoupled && judge.enabled() ? q : null;
     }
 
     private static Calibration calibration(ConfigNode c) {
@@ -400,7 +429,7 @@ public final class JobConfig implements Serializable {
     }
 
     private static List<List<String>> cohorts(ConfigNode c) {
-        c.allowOnly("grouping_sets", "max_values", "values");
+        c.allowOnly("grouping_sets", "max_values", "max_tracked", "values");
         List<List<String>> sets = new ArrayList<>();
         if (!c.has("grouping_sets")) {
             sets.add(List.of("surface"));
@@ -436,7 +465,9 @@ public final class JobConfig implements Serializable {
             }
             pinned.put(e.getKey(), list);
         }
-        return new CohortValueGuard(sets, max, pinned);
+        // the joiner's memory bound only a flood reaches; far above the global cap
+        int tracked = c.integer("max_tracked", Math.max(max, CohortValueGuard.DEFAULT_MAX_TRACKED), max, 10_000_000);
+        return new CohortValueGuard(sets, max, tracked, pinned);
     }
 
     private static Output output(ConfigNode o) {

@@ -51,6 +51,10 @@ public final class EventParser implements Serializable {
     public static final long MAX_TOKENS = 1_000_000_000L;
     public static final long MAX_TURNS = 100_000;
     public static final long MAX_RUBRIC_VERSION = 1_000_000;
+    /** A judge score's reason: the worker scrubs and caps it at 1000 characters (Secrets). */
+    public static final int MAX_REASON = 4096;
+    /** A judge call's latency: 0 .. one day. */
+    public static final long MAX_LATENCY_MS = 86_400_000L;
 
     private static final int MAX_SHOWN = 200;
     private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
@@ -152,6 +156,7 @@ public final class EventParser implements Serializable {
                 case RESPONSE -> Envelope.of(response(node, ts));
                 case FEEDBACK -> Envelope.of(feedback(node, ts));
                 case RATING -> Envelope.of(rating(node, ts));
+                case SCORE -> Envelope.of(score(node, ts));
             };
         } catch (Invalid e) {
             return dead(kind, ts, e.getMessage(), text, raw);
@@ -230,6 +235,43 @@ public final class EventParser implements Serializable {
         boolean useful = optionalBool(n, "useful", score >= 4);
         return new RatingEvent(requestId, ts, optionalName(n, "rater_id"),
                 optionalName(n, "rubric"), version, score, useful);
+    }
+
+    /**
+     * A judge worker's score event (DESIGN §5): exactly one of {@code score} (1..5, with its
+     * {@code rubric} and {@code pass_threshold}) and {@code error} (a lower-case code).
+     */
+    private static JudgeScoreEvent score(JsonNode n, long ts) throws Invalid {
+        String requestId = requestId(n);
+        JsonNode s = n.get("score");
+        JsonNode err = n.get("error");
+        boolean hasScore = s != null && !s.isNull();
+        boolean hasError = err != null && !err.isNull();
+        if (hasScore == hasError) {
+            throw new Invalid("expected exactly one of fields 'score' and 'error', got "
+                    + (hasScore ? "both" : "neither"));
+        }
+        Integer score = optionalInteger(n, "score", 1, 5);
+        String error = optionalName(n, "error");
+        if (error != null && !error.matches("[a-z][a-z0-9_]{0,63}")) {
+            throw new Invalid("field 'error': expected a judge error code like shed_backlog, got '" + clip(error) + "'");
+        }
+        String rubric = hasScore ? requiredName(n, "rubric") : optionalName(n, "rubric");
+        Integer version = optionalInteger(n, "rubric_version", 0, MAX_RUBRIC_VERSION);
+        Integer pass = optionalInteger(n, "pass_threshold", 1, 5);
+        if (hasScore && pass == null) {
+            throw new Invalid("missing required field 'pass_threshold'");
+        }
+        String reason = optionalString(n, "reason");
+        if (reason != null && reason.length() > MAX_REASON) {
+            throw new Invalid("field 'reason': expected at most " + MAX_REASON + " characters, got " + reason.length());
+        }
+        Long latency = optionalLong(n, "latency_ms", 0, MAX_LATENCY_MS);
+        Long in = tokens(n, "input_tokens");
+        Long out = tokens(n, "output_tokens");
+        return new JudgeScoreEvent(requestId, ts, rubric, version == null ? 0 : version, pass == null ? 0 : pass,
+                requiredName(n, "judge_model"), score, error, reason, latency == null ? 0 : latency,
+                in == null ? 0 : in, out == null ? 0 : out);
     }
 
     private static String requestId(JsonNode n) throws Invalid {

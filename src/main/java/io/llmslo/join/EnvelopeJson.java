@@ -29,7 +29,7 @@ final class EnvelopeJson {
 
     static String toJson(Envelope e) {
         Object event = e.response() != null ? e.response()
-                : e.feedback() != null ? e.feedback() : e.rating();
+                : e.feedback() != null ? e.feedback() : e.rating() != null ? e.rating() : e.score();
         try {
             String json = MAPPER.writeValueAsString(event);
             return json;

@@ -2,10 +2,13 @@ package io.llmslo.join;
 
 import io.llmslo.event.DeadLetter;
 import io.llmslo.event.Envelope;
+import io.llmslo.event.EventKind;
 import io.llmslo.event.FeedbackEvent;
+import io.llmslo.event.JudgeScoreEvent;
 import io.llmslo.event.RatingEvent;
 import io.llmslo.event.RecordGuard;
 import io.llmslo.event.ResponseEvent;
+import io.llmslo.judge.JudgeResult;
 import io.llmslo.slo.CohortValueGuard;
 import io.llmslo.slo.Observation;
 import io.llmslo.slo.ObservationFactory;
@@ -36,7 +39,11 @@ import org.apache.flink.util.OutputTag;
  *       rating's time, and is forwarded for judge calibration.
  *   <li>Signals and ratings that arrive before their response wait in state; if the response
  *       never comes they leave as {@code orphan} dead letters when the state expires.
- *   <li>Records behind the watermark by more than the allowed lateness are {@code late}.
+ *   <li>Judge scores (unbounded jobs, DESIGN §5) join like ratings: one {@link JudgeResult} per
+ *       (request, rubric) on {@link #JOINED_SCORES}, with the request's time and dimensions;
+ *       a repeated one is a {@code duplicate}. They are never {@code late}: the judge's backlog
+ *       is not event time, and the request's state is still there.
+ *   <li>Other records behind the watermark by more than the allowed lateness are {@code late}.
  * </ul>
  *
  * All state of a request is dropped by a timer {@code max_rating_delay} after it.
@@ -48,6 +55,8 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
             new OutputTag<>("unique-responses", TypeInformation.of(ResponseEvent.class));
     public static final OutputTag<RatingEvent> JOINED_RATINGS =
             new OutputTag<>("joined-ratings", TypeInformation.of(RatingEvent.class));
+    public static final OutputTag<JudgeResult> JOINED_SCORES =
+            new OutputTag<>("joined-scores", TypeInformation.of(JudgeResult.class));
 
     private final ObservationFactory observations;
     private final CompactDims compactDims;
@@ -100,14 +109,14 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
 
     private void join(Envelope e, Context ctx, Collector<Observation> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
-        if (watermark != Long.MIN_VALUE && e.ts() + allowedLateness < watermark) {
+        if (watermark != Long.MIN_VALUE && e.ts() + allowedLateness < watermark && e.kind() != EventKind.SCORE) {
             ctx.output(DEAD_LETTERS, deadLetter(e, "late"));
             return;
         }
         RequestState st = request.value();
         switch (e.kind()) {
             case RESPONSE -> onResponse(e, st, ctx, out);
-            case FEEDBACK, RATING -> {
+            case FEEDBACK, RATING, SCORE -> {
                 if (st != null && st.responded) {
                     if (onSignal(e, st, ctx, out)) {
                         request.update(st); // most signals (positive, late, repeated) change nothing
@@ -178,6 +187,9 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
         if (e.feedback() != null) {
             return onFeedback(e.feedback(), st, ctx, out);
         }
+        if (e.score() != null) {
+            return onScore(e, st, ctx);
+        }
         return onRating(e, st, ctx, out);
     }
 
@@ -209,6 +221,20 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
         st.raters = st.raters == null ? new String[] {rater} : append(st.raters, rater);
         emit(out, observations.humanUseful(r.ts(), dims(st), r.useful()));
         ctx.output(JOINED_RATINGS, r);
+        return true;
+    }
+
+    /** A judge score: at most one per rubric (the worker's calls are at-least-once). */
+    private boolean onScore(Envelope e, RequestState st, Context ctx) {
+        JudgeScoreEvent s = e.score();
+        if (st.scored != null && Arrays.asList(st.scored).contains(s.dedupeKey())) {
+            ctx.output(DEAD_LETTERS, deadLetter(e, "duplicate"));
+            return false;
+        }
+        st.scored = st.scored == null ? new String[] {s.dedupeKey()} : append(st.scored, s.dedupeKey());
+        ctx.output(JOINED_SCORES, new JudgeResult(s.requestId(), st.ts, dims(st), s.rubric(), s.rubricVersion(),
+                s.passThreshold(), s.judgeModel(), s.score(), s.reason(), s.latencyMs(), s.error(),
+                s.inputTokens(), s.outputTokens()));
         return true;
     }
 

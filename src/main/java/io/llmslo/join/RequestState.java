@@ -21,6 +21,8 @@ public class RequestState {
     public long expiry;
     /** Raters who rated it, so a re-sent rating counts once; null before the first rating. */
     public String[] raters;
+    /** Rubrics a judge score was joined for (decoupled judge), so a re-sent score counts once; null before. */
+    public String[] scored;
 
     public RequestState() {}
 }

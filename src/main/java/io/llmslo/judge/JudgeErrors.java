@@ -30,6 +30,8 @@ public final class JudgeErrors {
     public static final String NO_TEXT = "no_text";
     /** Anything else the provider client threw; detail in the reason. */
     public static final String PROVIDER_ERROR = "provider_error";
+    /** The request waited longer than {@code judge.max_backlog} for the judge worker: shed, not judged. */
+    public static final String SHED_BACKLOG = "shed_backlog";
     /** The judge task was interrupted (operator closing). */
     public static final String INTERRUPTED = "interrupted";
 

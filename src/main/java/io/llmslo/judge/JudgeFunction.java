@@ -1,9 +1,8 @@
 package io.llmslo.judge;
 
 import io.llmslo.config.JobConfig;
-import io.llmslo.event.Dimensions;
-import io.llmslo.event.ResponseEvent;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +16,12 @@ import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
 /**
- * The judge operator (DESIGN §5): for each sampled response, the rubric of its surface, one judge
- * verdict, one {@link JudgeResult}. Never fails the job for judge trouble: provider errors, open
+ * The judge operator (DESIGN §5): for each sampled request, one judge verdict per rubric it names,
+ * one {@link JudgeResult} each. Never fails the job for judge trouble: provider errors, open
  * circuit, missing rubric or text, an overloaded pool and the async timeout all become a
- * {@link JudgeResult} with {@code error} set and {@code score == null}.
+ * {@link JudgeResult} with {@code error} set and {@code score == null}. In the judge worker a
+ * request older than the {@link BacklogBudget} is shed ({@code shed_backlog}) without a call,
+ * checked when it arrives and again when a judge thread takes it.
  *
  * <p>The client is built in {@link #open} (the API key is read there, from the environment of the
  * TaskManager) and closed in {@link #close}. {@link #asyncInvoke} never blocks: the blocking
@@ -29,7 +30,7 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * just short of the operator's timeout, so the client gives up (and reports why) before
  * {@link #timeout} has to.
  */
-public final class JudgeFunction extends RichAsyncFunction<ResponseEvent, JudgeResult> {
+public final class JudgeFunction extends RichAsyncFunction<JudgeRequest, JudgeResult> {
 
     private static final long serialVersionUID = 1L;
     /** The client's deadline ends this long before the operator's timeout. */
@@ -38,17 +39,25 @@ public final class JudgeFunction extends RichAsyncFunction<ResponseEvent, JudgeR
     private final JobConfig.Judge cfg;
     private final HashMap<String, Rubric> rubrics;
     private final long deadlineNanos;
+    private final BacklogBudget budget;
 
     private transient JudgeClient client;
     private transient ThreadPoolExecutor pool;
+    private transient org.apache.flink.metrics.Counter shed;
+    private transient volatile long lastAgeMs;
 
     /**
      * @param rubrics rubrics by id (from {@link RubricLoader#forJob}); the surface → rubric id
      *     mapping is {@code cfg.rubricBySurface()}
      */
     public JudgeFunction(JobConfig.Judge cfg, Map<String, Rubric> rubrics) {
+        this(cfg, rubrics, BacklogBudget.NONE);
+    }
+
+    public JudgeFunction(JobConfig.Judge cfg, Map<String, Rubric> rubrics, BacklogBudget budget) {
         this.cfg = cfg;
         this.rubrics = new HashMap<>(rubrics);
+        this.budget = budget;
         Duration timeout = JudgeClients.asyncTimeout(cfg);
         this.deadlineNanos = timeout.minus(DEADLINE_MARGIN).isNegative()
                 ? timeout.toNanos() / 2
@@ -69,48 +78,84 @@ public final class JudgeFunction extends RichAsyncFunction<ResponseEvent, JudgeR
             return t;
         });
         pool.allowCoreThreadTimeOut(true);
+        var group = io.llmslo.metrics.JobMetrics.group(getRuntimeContext().getMetricGroup());
         // judge backlog: requests queued for a judge thread plus those being judged
-        io.llmslo.metrics.JobMetrics.group(getRuntimeContext().getMetricGroup())
-                .gauge("judge_backlog", () -> pool.getQueue().size() + pool.getActiveCount());
+        group.gauge("judge_backlog", () -> pool.getQueue().size() + pool.getActiveCount());
+        // worker only: how long the latest request had waited since the main job wrote it
+        group.gauge("judge_backlog_age_ms", () -> lastAgeMs);
+        shed = group.counter("judge_shed_backlog");
     }
 
     @Override
-    public void asyncInvoke(ResponseEvent r, ResultFuture<JudgeResult> out) {
+    public void asyncInvoke(JudgeRequest q, ResultFuture<JudgeResult> out) {
         long start = System.nanoTime();
-        String rubricId = r.surface() == null ? null : cfg.rubricBySurface().get(r.surface());
-        Rubric rubric = rubricId == null ? null : rubrics.get(rubricId);
-        if (rubric == null) {
-            out.complete(List.of(error(r, null, JudgeErrors.NO_RUBRIC,
-                    "no rubric for surface '" + r.surface() + "' (judge.rubric_by_surface)", start)));
+        long now = System.currentTimeMillis();
+        lastAgeMs = budget.ageMs(q, now);
+        if (q.rubrics() == null || q.rubrics().isEmpty()) {
+            out.complete(List.of(error(q, null, JudgeErrors.NO_RUBRIC,
+                    "no rubric for surface '" + q.surface() + "' (judge.rubric_by_surface)", start)));
             return;
         }
-        if (r.prompt() == null || r.prompt().isBlank() || r.response() == null || r.response().isBlank()) {
-            out.complete(List.of(error(r, rubric, JudgeErrors.NO_TEXT, "the response event has no prompt or response text", start)));
+        if (budget.shed(q, now)) {
+            out.complete(shedAll(q, now, start));
             return;
         }
         try {
-            pool.execute(() -> out.complete(List.of(judge(r, rubric, start))));
+            pool.execute(() -> out.complete(judgeAll(q, start)));
         } catch (RejectedExecutionException e) {
-            out.complete(List.of(error(r, rubric, JudgeErrors.INTERRUPTED, "judge pool is shut down", start)));
+            out.complete(List.of(error(q, rubrics.get(q.rubrics().get(0)), JudgeErrors.INTERRUPTED,
+                    "judge pool is shut down", start)));
         }
     }
 
-    private JudgeResult judge(ResponseEvent r, Rubric rubric, long start) {
+    private List<JudgeResult> shedAll(JudgeRequest q, long now, long start) {
+        List<JudgeResult> results = new ArrayList<>();
+        for (String id : q.rubrics()) {
+            results.add(error(q, rubrics.get(id), id, JudgeErrors.SHED_BACKLOG, budget.reason(q, now), start));
+            shed.inc();
+        }
+        return results;
+    }
+
+    private List<JudgeResult> judgeAll(JudgeRequest q, long start) {
+        long now = System.currentTimeMillis();
+        if (budget.shed(q, now)) {
+            return shedAll(q, now, start); // it waited for a judge thread past the budget
+        }
+        List<JudgeResult> results = new ArrayList<>();
+        for (String id : q.rubrics()) {
+            results.add(judge(q, id, start));
+        }
+        return results;
+    }
+
+    private JudgeResult judge(JudgeRequest q, String rubricId, long start) {
+        Rubric rubric = rubrics.get(rubricId);
+        if (rubric == null) {
+            return error(q, null, rubricId, JudgeErrors.NO_RUBRIC, "no rubric '" + rubricId + "' loaded", start);
+        }
+        if (q.prompt() == null || q.prompt().isBlank() || q.response() == null || q.response().isBlank()) {
+            return error(q, rubric, JudgeErrors.NO_TEXT, "the response event has no prompt or response text", start);
+        }
         JudgeVerdict v;
         try {
-            v = client.judge(rubric, r.prompt(), r.response(), start + deadlineNanos);
+            v = client.judge(rubric, q.prompt(), q.response(), start + deadlineNanos);
         } catch (RuntimeException | Error e) {
             // A bug in a client must not fail the job either; the message names no secret.
             v = JudgeVerdict.error(JudgeErrors.PROVIDER_ERROR, e.getClass().getSimpleName(), 0);
         }
-        return result(r, rubric, v, start);
+        return result(q, rubric, v, start);
     }
 
     @Override
-    public void timeout(ResponseEvent r, ResultFuture<JudgeResult> out) {
-        String rubricId = r.surface() == null ? null : cfg.rubricBySurface().get(r.surface());
-        Rubric rubric = rubricId == null ? null : rubrics.get(rubricId);
-        out.complete(List.of(error(r, rubric, JudgeErrors.TIMEOUT, "no verdict within the judge operator timeout", System.nanoTime())));
+    public void timeout(JudgeRequest q, ResultFuture<JudgeResult> out) {
+        List<JudgeResult> results = new ArrayList<>();
+        List<String> ids = q.rubrics() == null || q.rubrics().isEmpty() ? java.util.Collections.singletonList(null) : q.rubrics();
+        for (String id : ids) {
+            results.add(error(q, id == null ? null : rubrics.get(id), id, JudgeErrors.TIMEOUT,
+                    "no verdict within the judge operator timeout", System.nanoTime()));
+        }
+        out.complete(results);
     }
 
     @Override
@@ -124,16 +169,21 @@ public final class JudgeFunction extends RichAsyncFunction<ResponseEvent, JudgeR
         }
     }
 
-    private JudgeResult result(ResponseEvent r, Rubric rubric, JudgeVerdict v, long start) {
+    private JudgeResult result(JudgeRequest q, Rubric rubric, JudgeVerdict v, long start) {
         long latencyMs = (System.nanoTime() - start) / 1_000_000;
-        return new JudgeResult(r.requestId(), r.ts(), Dimensions.of(r), rubric.id(), rubric.version(),
+        return new JudgeResult(q.requestId(), q.ts(), q.dims(), rubric.id(), rubric.version(),
                 rubric.passThreshold(), client.model(), v.score(), Secrets.scrubReason(v.reason(), null), latencyMs, v.error(),
                 v.inputTokens(), v.outputTokens());
     }
 
-    private JudgeResult error(ResponseEvent r, Rubric rubric, String code, String detail, long start) {
+    private JudgeResult error(JudgeRequest q, Rubric rubric, String code, String detail, long start) {
+        return error(q, rubric, rubric == null ? null : rubric.id(), code, detail, start);
+    }
+
+    /** @param rubricId the requested rubric, kept when it is not loaded (a worker with other rubrics) */
+    private JudgeResult error(JudgeRequest q, Rubric rubric, String rubricId, String code, String detail, long start) {
         long latencyMs = Math.max(0, (System.nanoTime() - start) / 1_000_000);
-        return new JudgeResult(r.requestId(), r.ts(), Dimensions.of(r), rubric == null ? null : rubric.id(),
+        return new JudgeResult(q.requestId(), q.ts(), q.dims(), rubric == null ? rubricId : rubric.id(),
                 rubric == null ? 0 : rubric.version(), rubric == null ? 0 : rubric.passThreshold(),
                 client == null ? cfg.model() : client.model(), null, detail, latencyMs, code, 0, 0);
     }

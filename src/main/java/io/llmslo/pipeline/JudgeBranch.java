@@ -13,6 +13,8 @@ import io.llmslo.judge.CalibrationPair;
 import io.llmslo.judge.CalibrationRow;
 import io.llmslo.judge.JudgeClients;
 import io.llmslo.judge.JudgeFunction;
+import io.llmslo.judge.JudgeRequest;
+import io.llmslo.judge.JudgeRequestJson;
 import io.llmslo.judge.JudgeResult;
 import io.llmslo.judge.ReviewQueue;
 import io.llmslo.judge.ReviewQueueFunction;
@@ -37,10 +39,16 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
- * The judge branch of DESIGN §1, the one place it is wired: deterministic sample → async LLM
- * judge → scores; and calibration: judge scores joined with human ratings per request,
- * aggregated per rubric version into {@code judge_calibration}. {@link LlmSloJob} plugs it in
- * when the job file enables the judge ({@link #forJob}), tests build it with their own sinks.
+ * The judge branch of DESIGN §1, the one place it is wired: deterministic sample → LLM judge →
+ * scores; and calibration: judge scores joined with human ratings per request, aggregated per
+ * rubric version into {@code judge_calibration}. {@link LlmSloJob} plugs it in when the job file
+ * enables the judge ({@link #forJob}), tests build it with their own sinks.
+ *
+ * <p>Two ways to judge (DESIGN §5): inline (bounded replays, or {@code judge.decoupled: false}),
+ * an async operator on the joiner's side output, whose back-pressure reaches the joiner; or
+ * decoupled (Kafka jobs, the default there): sampled requests go to {@code judge.requests_topic},
+ * the {@link JudgeWorker} judges them, and the scores come back as a fourth source joined by the
+ * request joiner, so the SLO path never waits for the judge.
  */
 public final class JudgeBranch implements Serializable {
 
@@ -50,6 +58,8 @@ public final class JudgeBranch implements Serializable {
     private final Sink<ReviewQueueItem> reviewQueueSink;
     /** Per-record failures of the sample floor (RecordGuard), collected while the graph is built. */
     private transient DataStream<DeadLetter> sampleDeadLetters;
+    /** The judge worker's dead letters (unreadable judge requests), when decoupled. */
+    private transient DataStream<DeadLetter> workerDeadLetters;
 
     /** What calibration adds to the job: calibration alerts, and the pairs the judge correction weighs. */
     public record Calibrated(DataStream<AlertEvent> alerts, DataStream<CalibrationPair> pairs,
@@ -91,13 +101,47 @@ public final class JudgeBranch implements Serializable {
         return new JudgeCorrection(cfg.calibration.minPairs(), cfg.calibration.window(), minAgreement);
     }
 
-    /** Sampled responses through the judge. */
+    /** Whether this job judges off the SLO path ({@code judge.decoupled}, Kafka jobs). */
+    public boolean decoupled() {
+        return cfg.judgeQueue != null;
+    }
+
+    /** Sampled responses through the inline judge. */
     public DataStream<JudgeResult> judge(DataStream<ResponseEvent> uniqueResponses) {
+        return asyncJudge(sampled(uniqueResponses), cfg.judge, rubrics);
+    }
+
+    /**
+     * The decoupled judge: sampled requests out to {@code judge.requests_topic} (stamped with the
+     * wall clock as they are written, for the worker's backlog budget), the {@link JudgeWorker}
+     * added to the same job, and the scores as the request joiner joined them.
+     *
+     * @param joinedScores the joiner's {@link io.llmslo.join.RequestJoiner#JOINED_SCORES}
+     */
+    public DataStream<JudgeResult> decoupled(DataStream<ResponseEvent> uniqueResponses,
+            DataStream<JudgeResult> joinedScores) {
+        JobConfig.JudgeQueue q = cfg.judgeQueue;
+        HashMap<String, String> bySurface = new HashMap<>(cfg.judge.rubricBySurface());
+        sampled(uniqueResponses)
+                .map(r -> JudgeRequest.of(r, bySurface))
+                .returns(JudgeRequest.class)
+                .name("judge-requests")
+                .uid("judge-requests")
+                .sinkTo(JsonKafkaSink.create(cfg.sources.bootstrapServers(), q.requestsTopic(),
+                        KafkaClientProperties.of(cfg), JudgeRequest::requestId,
+                        (m, r) -> JudgeRequestJson.request(m, r.enqueued(System.currentTimeMillis()))))
+                .name("judge-requests-topic")
+                .uid("judge-requests-topic");
+        workerDeadLetters = JudgeWorker.build(uniqueResponses.getExecutionEnvironment(), cfg, rubrics);
+        return joinedScores;
+    }
+
+    private DataStream<ResponseEvent> sampled(DataStream<ResponseEvent> uniqueResponses) {
         DataStream<ResponseEvent> sampled = sample(uniqueResponses, cfg.sampling);
         if (sampled instanceof SingleOutputStreamOperator<ResponseEvent> op) {
             sampleDeadLetters = op.getSideOutput(RecordGuard.DEAD_LETTERS);
         }
-        return asyncJudge(sampled, cfg.judge, rubrics);
+        return sampled;
     }
 
     /**
@@ -153,6 +197,9 @@ public final class JudgeBranch implements Serializable {
         if (sampleDeadLetters != null) {
             deadLetters = deadLetters.union(sampleDeadLetters);
         }
+        if (workerDeadLetters != null) {
+            deadLetters = deadLetters.union(workerDeadLetters);
+        }
         return new Calibrated(rows.getSideOutput(CalibrationAggregator.ALERTS), pairs, queue, deadLetters);
     }
 
@@ -186,7 +233,11 @@ public final class JudgeBranch implements Serializable {
      */
     public static SingleOutputStreamOperator<JudgeResult> asyncJudge(
             DataStream<ResponseEvent> sampled, JobConfig.Judge cfg, Map<String, Rubric> rubrics) {
-        return AsyncDataStream.unorderedWait(sampled, new JudgeFunction(cfg, rubrics),
+        HashMap<String, String> bySurface = new HashMap<>(cfg.rubricBySurface());
+        DataStream<JudgeRequest> requests = sampled.map(r -> JudgeRequest.of(r, bySurface))
+                .returns(JudgeRequest.class)
+                .name("judge-requests");
+        return AsyncDataStream.unorderedWait(requests, new JudgeFunction(cfg, rubrics),
                         JudgeClients.asyncTimeout(cfg).toMillis(), TimeUnit.MILLISECONDS, cfg.capacity())
                 .uid("llm-judge")
                 .name("llm judge (" + cfg.provider() + ", " + cfg.model() + ")");

@@ -6,6 +6,8 @@ import io.llmslo.event.EventKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -17,9 +19,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * The three input streams as one stream of envelopes with event-time watermarks: JSONL files for
+ * The input streams as one stream of envelopes with event-time watermarks: JSONL files for
  * replays (bounded) or Kafka topics (unbounded). Either way parsing happens in the source and
- * the watermark strategy is the source's, so Kafka gets per-partition watermarks.
+ * the watermark strategy is the source's, so Kafka gets per-partition watermarks. A Kafka job
+ * with the decoupled judge also reads its scores ({@code judge.scores_topic}), a fourth source
+ * that never takes part in event time (see {@link #scoreWatermarks}).
  */
 public final class EventSources {
 
@@ -91,11 +95,33 @@ public final class EventSources {
         return w;
     }
 
+    /**
+     * The judge scores' strategy: no watermark at all, the source is idle for event time. A
+     * score's {@code ts} is its response's time, which the judge's backlog (up to
+     * {@code judge.max_backlog}) puts behind the other topics: taking part would hold the job's
+     * watermark back by the judge's lag, and watermark alignment would then pause the response
+     * topic for a slow judge. Scores need no watermark: the joiner joins them to the request's
+     * state whatever their lateness, and the evaluator corrects the instants they reach late.
+     */
+    static WatermarkStrategy<Envelope> scoreWatermarks() {
+        return WatermarkStrategy.<Envelope>forGenerator(ctx -> new WatermarkGenerator<>() {
+                    @Override
+                    public void onEvent(Envelope e, long timestamp, WatermarkOutput output) {}
+
+                    @Override
+                    public void onPeriodicEmit(WatermarkOutput output) {
+                        output.markIdle();
+                    }
+                })
+                .withTimestampAssigner((e, previous) -> e.isDead() || e.ts() == Long.MIN_VALUE ? previous : e.ts());
+    }
+
     private static String location(JobConfig cfg, EventKind kind) {
         return switch (kind) {
             case RESPONSE -> cfg.sources.responses();
             case FEEDBACK -> cfg.sources.feedback();
             case RATING -> cfg.sources.ratings();
+            case SCORE -> cfg.sources.kafka() && cfg.judgeQueue != null ? cfg.judgeQueue.scoresTopic() : null;
         };
     }
 
@@ -129,11 +155,13 @@ public final class EventSources {
         if (stopping != null) {
             builder.setBounded(stopping);
         }
-        return env.fromSource(builder.build(), watermarks(cfg, stopping == null), kind.source() + "-kafka")
+        WatermarkStrategy<Envelope> w = kind == EventKind.SCORE ? scoreWatermarks() : watermarks(cfg, stopping == null);
+        return env.fromSource(builder.build(), w, kind.source() + "-kafka")
                 .uid("source-" + kind.source());
     }
 
-    static OffsetsInitializer offsets(String spec) {
+    /** {@code sources.starting_offsets} as the Kafka connector's initializer (the judge worker's too). */
+    public static OffsetsInitializer offsets(String spec) {
         if (spec.startsWith("timestamp:")) {
             return OffsetsInitializer.timestamp(Long.parseLong(spec.substring("timestamp:".length())));
         }

@@ -59,7 +59,7 @@ class RubricCommandTest {
     void calibrateRunsTheOfflineJudgeOverTheAnchorsAndPrintsTheFigures() {
         Run r = run("calibrate", "rubrics/helpfulness.yaml");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("rubric helpfulness@3").contains("judge offline / all-minilm-l6-v2-anchors")
+        assertThat(r.out()).contains("rubric helpfulness@3").contains("judge offline / e5-small-v2-anchors")
                 .contains("n_pairs").contains("exact agreement").contains("within one").contains("useful agreement")
                 .contains("kappa (quadratic weights)").contains("mean bias").contains("confusion");
         System.out.println(r.out());

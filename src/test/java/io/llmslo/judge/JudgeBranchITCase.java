@@ -69,7 +69,7 @@ class JudgeBranchITCase {
 
     static JobConfig.Judge judgeCfg(String provider, String baseUrl, int maxRetries, Duration timeout) {
         HashMap<String, String> bySurface = new HashMap<>(Map.of("chat", "helpfulness", "rag", "groundedness"));
-        return new JobConfig.Judge(true, provider, baseUrl, provider.equals("offline") ? "all-minilm-l6-v2-anchors" : "judge-model",
+        return new JobConfig.Judge(true, provider, baseUrl, provider.equals("offline") ? "e5-small-v2-anchors" : "judge-model",
                 null, timeout, 300, 20, 4, 1000, maxRetries, Duration.ofMillis(10), 50,
                 Duration.ofSeconds(30), "rubrics", bySurface);
     }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** The judge operator in Flink's AsyncWaitOperator test harness. */
 class JudgeFunctionTest {
 
-    static List<JudgeResult> results(OneInputStreamOperatorTestHarness<ResponseEvent, JudgeResult> h) {
+    static List<JudgeResult> results(OneInputStreamOperatorTestHarness<JudgeRequest, JudgeResult> h) {
         List<JudgeResult> out = new ArrayList<>();
         for (Object o : h.getOutput()) {
             if (o instanceof StreamRecord<?> r) {
@@ -31,12 +31,21 @@ class JudgeFunctionTest {
         return out;
     }
 
-    static OneInputStreamOperatorTestHarness<ResponseEvent, JudgeResult> harness(JobConfig.Judge cfg, long timeoutMs)
+    static JudgeRequest request(ResponseEvent r, JobConfig.Judge cfg) {
+        return JudgeRequest.of(r, cfg.rubricBySurface());
+    }
+
+    static OneInputStreamOperatorTestHarness<JudgeRequest, JudgeResult> harness(JobConfig.Judge cfg, long timeoutMs)
             throws Exception {
-        var factory = new AsyncWaitOperatorFactory<>(new JudgeFunction(cfg, JudgeBranchITCase.rubricsForTest()),
+        return harness(cfg, timeoutMs, BacklogBudget.NONE);
+    }
+
+    static OneInputStreamOperatorTestHarness<JudgeRequest, JudgeResult> harness(JobConfig.Judge cfg, long timeoutMs,
+            BacklogBudget budget) throws Exception {
+        var factory = new AsyncWaitOperatorFactory<>(new JudgeFunction(cfg, JudgeBranchITCase.rubricsForTest(), budget),
                 timeoutMs, 10, AsyncDataStream.OutputMode.UNORDERED);
         return new OneInputStreamOperatorTestHarness<>(factory,
-                TypeInformation.of(ResponseEvent.class).createSerializer(new SerializerConfigImpl()));
+                TypeInformation.of(JudgeRequest.class).createSerializer(new SerializerConfigImpl()));
     }
 
     @Test
@@ -48,7 +57,7 @@ class JudgeFunctionTest {
             try (var h = harness(cfg, 200)) {
                 h.open();
                 ResponseEvent r = JudgeBranchITCase.responses(2).get(1);
-                h.processElement(new StreamRecord<>(r, r.ts()));
+                h.processElement(new StreamRecord<>(request(r, cfg), r.ts()));
                 // Wait until the request reached the server, then let the operator's timer fire.
                 long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
                 while (server.requests().isEmpty() && System.nanoTime() < until) {
@@ -76,7 +85,7 @@ class JudgeFunctionTest {
             try (var h = harness(cfg, 10_000)) {
                 h.open();
                 for (ResponseEvent r : JudgeBranchITCase.responses(4)) {
-                    h.processElement(new StreamRecord<>(r, r.ts()));
+                    h.processElement(new StreamRecord<>(request(r, cfg), r.ts()));
                 }
                 h.endInput(); // waits for the in-flight judgements
                 Map<String, JudgeResult> byId = new HashMap<>();
@@ -86,6 +95,35 @@ class JudgeFunctionTest {
                 assertThat(byId.get("req-1").inputTokens()).isEqualTo(812);
                 assertThat(byId.get("req-0").rubric()).isEqualTo("groundedness"); // surface rag
                 assertThat(byId.get("req-1").latencyMs()).isGreaterThanOrEqualTo(0);
+            }
+        }
+    }
+
+    @Test
+    void aRequestOlderThanTheBacklogBudgetIsShedAsACountedErrorWithoutACall() throws Exception {
+        try (FakeJudgeServer server = new FakeJudgeServer()) {
+            server.always(Reply.answer("{\"score\": 5, \"reason\": \"Correct.\"}"));
+            JobConfig.Judge cfg = JudgeBranchITCase.judgeCfg("openai", server.baseUrl("openai"), 0, Duration.ofSeconds(5));
+            try (var h = harness(cfg, 10_000, BacklogBudget.of(Duration.ofMinutes(10)))) {
+                h.open();
+                List<ResponseEvent> rs = JudgeBranchITCase.responses(4);
+                long now = System.currentTimeMillis();
+                // two waited an hour (shed), two were written just now (judged)
+                for (int i = 0; i < rs.size(); i++) {
+                    long enqueuedAt = i % 2 == 0 ? now - Duration.ofHours(1).toMillis() : now;
+                    h.processElement(new StreamRecord<>(request(rs.get(i), cfg).enqueued(enqueuedAt), rs.get(i).ts()));
+                }
+                h.endInput();
+                List<JudgeResult> out = results(h);
+                assertThat(out).hasSize(4);
+                assertThat(out.stream().filter(j -> JudgeErrors.SHED_BACKLOG.equals(j.error())).map(JudgeResult::requestId))
+                        .containsExactlyInAnyOrder(rs.get(0).requestId(), rs.get(2).requestId());
+                assertThat(out.stream().filter(JudgeResult::ok).count()).isEqualTo(2);
+                // shed ones never reached the judge: one HTTP request per judged one
+                assertThat(server.requests()).hasSize(2);
+                JudgeResult shed = out.stream().filter(j -> !j.ok()).findFirst().orElseThrow();
+                assertThat(shed.rubric()).isNotNull(); // the rubric it would have been judged with
+                assertThat(shed.reason()).contains("judge.max_backlog 600 s");
             }
         }
     }
