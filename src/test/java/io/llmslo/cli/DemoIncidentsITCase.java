@@ -118,7 +118,7 @@ class DemoIncidentsITCase {
         }
         // every alert is either explained by an incident or listed as unexplained, none twice
         int explained = r.incidents().stream().mapToInt(IncidentReport.Finding::alerts).sum();
-        assertThat(explained + r.unexplained().size()).isGreaterThanOrEqualTo(firings(tables));
+        assertThat((long) explained + r.unexplained().size()).isGreaterThanOrEqualTo(firings(tables));
         assertThat(text).contains("injected incidents and what the job found",
                 "fired with no injected incident to explain it: " + r.unexplained().size());
         assertThat(text).contains("demo: job finished");
