@@ -18,6 +18,15 @@ class TextFeaturesTest {
     void aContextBlockIsSplitFromTheQuestion() {
         assertThat(TextFeatures.parts(RAG)).isEqualTo(new TextFeatures.Parts(true, "How much does parking cost?"));
         assertThat(TextFeatures.parts("  Just a question?  ")).isEqualTo(new TextFeatures.Parts(false, "Just a question?"));
+        assertThat(TextFeatures.parts("QUESTION: first? CONTEXT: [1] x").hasContext()).isFalse();
+    }
+
+    @Test
+    void aHostilePromptIsLinearWork() {
+        // 200 000 context markers and no question: one pass, not one scan per marker
+        String hostile = "CONTEXT:".repeat(200_000);
+        assertThat(TextFeatures.parts(hostile).hasContext()).isFalse();
+        assertThat(TextFeatures.of(hostile, "a'".repeat(100_000))[0]).isZero();
     }
 
     @Test
