@@ -220,7 +220,9 @@ public class SloEvaluatorFunction
             return;
         }
         AlertState open = orNew(firing.value(), AlertState::new);
-        SketchCache cache = sketchCaches.computeIfAbsent(ctx.getCurrentKey(), k -> new SketchCache());
+        // only quantile/tail SLOs and the judge correction keep merges in memory
+        SketchCache cache = engine.definition().sketched() || SloCatalog.JUDGE_HIGH.equals(key[0])
+                ? sketchCaches.computeIfAbsent(ctx.getCurrentKey(), k -> new SketchCache()) : null;
         TailBaseline baseline = null;
         if (engine.definition().kind() == SloKind.TAIL_BLOWUP) {
             baseline = orNew(tail.value(), TailBaseline::new);
