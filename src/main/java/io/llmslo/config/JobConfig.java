@@ -35,7 +35,7 @@ public final class JobConfig implements Serializable {
     /** The decoupled judge of unbounded jobs (DESIGN §5); null: the judge, if enabled, runs inline. */
     public final JudgeQueue judgeQueue;
     public final List<List<String>> groupingSets;
-    /** cohorts.max_values / cohorts.values: the cap on each dimension's distinct values. */
+    /** cohorts.max_values / max_tracked / values: the cap on each dimension's distinct values. */
     public final CohortValueGuard cohortGuard;
     public final SloCatalog slo;
     public final Output output;
@@ -429,7 +429,7 @@ public final class JobConfig implements Serializable {
     }
 
     private static List<List<String>> cohorts(ConfigNode c) {
-        c.allowOnly("grouping_sets", "max_values", "values");
+        c.allowOnly("grouping_sets", "max_values", "max_tracked", "values");
         List<List<String>> sets = new ArrayList<>();
         if (!c.has("grouping_sets")) {
             sets.add(List.of("surface"));
@@ -465,7 +465,9 @@ public final class JobConfig implements Serializable {
             }
             pinned.put(e.getKey(), list);
         }
-        return new CohortValueGuard(sets, max, pinned);
+        // the joiner's memory bound only a flood reaches; far above the global cap
+        int tracked = c.integer("max_tracked", Math.max(max, CohortValueGuard.DEFAULT_MAX_TRACKED), max, 10_000_000);
+        return new CohortValueGuard(sets, max, tracked, pinned);
     }
 
     private static Output output(ConfigNode o) {

@@ -36,7 +36,8 @@ public class DeadLetterCounter extends KeyedProcessFunction<String, DeadLetter, 
     @Override
     public void processElement(DeadLetter d, Context ctx, Collector<DeadLetter> out) throws Exception {
         Long n = seen.value();
-        long count = (n == null ? 0 : n) + 1;
+        // a dead letter may stand for several records (cohort_cap: the observations one partial folded)
+        long count = (n == null ? 0 : n) + Math.max(1, d.count());
         seen.update(count);
         out.collect(d.withCount(count));
     }

@@ -1,5 +1,11 @@
 package io.llmslo.pipeline;
 
+import io.llmslo.cohort.CohortAdmissionFunction;
+import io.llmslo.cohort.CohortCap;
+import io.llmslo.cohort.CohortDecision;
+import io.llmslo.cohort.CohortRelabelOperator;
+import io.llmslo.cohort.CohortSighting;
+import io.llmslo.cohort.CohortSightingFunction;
 import io.llmslo.config.JobConfig;
 import io.llmslo.event.DeadLetter;
 import io.llmslo.event.Envelope;
@@ -127,7 +133,23 @@ public final class LlmSloJob {
         BroadcastStream<Either<Long, EvaluatorBroadcast.PooledPair>> progress =
                 toEvaluators.broadcast(SloEvaluatorFunction.PROGRESS, SloEvaluatorFunction.POOLED);
 
-        SingleOutputStreamOperator<SloStatus> statuses = partials
+        // the global cohort cap (DESIGN §7b): first sightings of values (not events) → admission per
+        // dimension in event time → decisions broadcast to the relabel before the evaluator's shuffle
+        CohortCap cap = CohortCap.of(cfg.cohortGuard);
+        DataStream<CohortDecision> decisions = partials
+                .process(new CohortSightingFunction(cap), TypeInformation.of(CohortSighting.class))
+                .name("cohort-sightings")
+                .uid("cohort-sightings")
+                .keyBy(CohortSighting::dimension)
+                .process(new CohortAdmissionFunction(cap.maxValues()), TypeInformation.of(CohortDecision.class))
+                .name("cohort-admission")
+                .uid("cohort-admission");
+        SingleOutputStreamOperator<PartialBucket> capped = partials
+                .connect(decisions.broadcast())
+                .transform("cohort-cap", TypeInformation.of(PartialBucket.class), new CohortRelabelOperator(cap))
+                .uid("cohort-cap");
+
+        SingleOutputStreamOperator<SloStatus> statuses = capped
                 .keyBy(PartialBucket::key)
                 .connect(progress)
                 .process(new SloEvaluatorFunction(cfg.slo, cfg.output.historyInterval(),
@@ -146,6 +168,7 @@ public final class LlmSloJob {
         // every operator's per-record failures (RecordGuard), counted per distinct bad record
         DataStream<DeadLetter> counted = deadLetters
                 .union(partials.getSideOutput(RecordGuard.DEAD_LETTERS),
+                        capped.getSideOutput(RecordGuard.DEAD_LETTERS),
                         statuses.getSideOutput(RecordGuard.DEAD_LETTERS))
                 .map(new DeadLetterMetricsFunction()) // dead_letters_<reason> counters, every record
                 .name("dead-letter-metrics")

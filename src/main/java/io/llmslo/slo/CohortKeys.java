@@ -81,7 +81,7 @@ public final class CohortKeys implements Serializable {
      * Values come from traffic: a tenant named {@code a,model=x} must not produce the key of
      * another grouping set, so the separators are backslash-escaped.
      */
-    static String escape(String value) {
+    public static String escape(String value) {
         if (value.indexOf(',') < 0 && value.indexOf('=') < 0 && value.indexOf('\\') < 0) {
             return value;
         }

@@ -176,6 +176,15 @@ class JobConfigTest {
     }
 
     @Test
+    void cohortCapAndItsMemoryBound() {
+        JobConfig c = JobConfig.parse(FILE, MINIMAL + "cohorts:\n  max_values: 20\n");
+        assertThat(c.cohortGuard.maxValues()).isEqualTo(20);
+        assertThat(c.cohortGuard.reason("cohort.region")).contains("more than 10000 ").contains("cohorts.max_tracked");
+        fails(MINIMAL + "cohorts:\n  max_values: 50\n  max_tracked: 10\n")
+                .hasMessageContaining("cohorts.max_tracked");
+    }
+
+    @Test
     void emptyGroupingSet() {
         fails(MINIMAL + "cohorts:\n  grouping_sets:\n    - []\n")
                 .hasMessageContaining("key 'cohorts.grouping_sets[0]' expected a non-empty list of dimensions");

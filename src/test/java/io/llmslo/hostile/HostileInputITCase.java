@@ -167,11 +167,16 @@ class HostileInputITCase {
 
     /**
      * 600 responses, each with a new cohort.region (the 1.7 M-row flood of issue 8), with
-     * cohorts.max_values 20 at parallelism 2: at most 2 × 20 named regions, the rest counted under
-     * __other__, one cohort_cap dead-letter row whose count is the number of folded requests.
+     * cohorts.max_values 20: the global cap (DESIGN §7b) keeps exactly 20 named regions plus
+     * __other__ — the same ones at parallelism 1 and 2 and with the input order shuffled (the three
+     * runs' tables are equal row for row), namely the 20 first seen in event time, ties in value
+     * order (derived here from the input file, independently of the job). Against a run without
+     * the cap: every row of another cohort and of an admitted region is unchanged, and each
+     * __other__ row's n and good are the sums of the folded regions' rows (the evaluator's merge is a
+     * sum). One cohort_cap row per run, the same count in all three.
      */
     @Test
-    void cohortValuesAreCapped() throws Exception {
+    void cohortValuesAreCappedTheSameForEveryParallelismAndArrivalOrder() throws Exception {
         Path flood = Files.createDirectories(dir.resolve("flood"));
         List<String> responses = Files.readAllLines(clean.resolve("responses.jsonl"));
         List<String> out = new ArrayList<>();
@@ -186,31 +191,142 @@ class HostileInputITCase {
         Files.write(flood.resolve("responses.jsonl"), out);
         Files.copy(clean.resolve("feedback.jsonl"), flood.resolve("feedback.jsonl"));
         Files.copy(clean.resolve("ratings.jsonl"), flood.resolve("ratings.jsonl"));
-        String url = "jdbc:sqlite:" + dir.resolve("flood.db");
-        String yaml = job(flood, url).file;
-        JobConfig cfg = JobConfig.parse(yaml, """
-                name: hostile-flood
-                parallelism: 2
+        // the same records in another order: shuffled in blocks of 40 lines (about 1.5 h of event
+        // time), within the 4 h out-of-orderness all four runs allow, so nothing is late
+        Path shuffled = Files.createDirectories(dir.resolve("flood-shuffled"));
+        List<String> mixed = new ArrayList<>();
+        java.util.Random random = new java.util.Random(8);
+        for (int from = 0; from < out.size(); from += 40) {
+            List<String> block = new ArrayList<>(out.subList(from, Math.min(out.size(), from + 40)));
+            java.util.Collections.shuffle(block, random);
+            mixed.addAll(block);
+        }
+        assertThat(mixed).isNotEqualTo(out).containsExactlyInAnyOrderElementsOf(out);
+        Files.write(shuffled.resolve("responses.jsonl"), mixed);
+        Files.copy(clean.resolve("feedback.jsonl"), shuffled.resolve("feedback.jsonl"));
+        Files.copy(clean.resolve("ratings.jsonl"), shuffled.resolve("ratings.jsonl"));
+
+        String uncapped = floodRun(flood, "flood-uncapped", 2, 1000);
+        // a tail SLO's n and good are the evaluator's judgement of values against the series' own
+        // trailing median: not a sum over cohorts, so not part of the sum check below
+        Set<String> tail = new HashSet<>();
+        for (io.llmslo.slo.SloDefinition d : job(flood, "jdbc:sqlite:unused").slo.all()) {
+            if (d.kind() == io.llmslo.slo.SloKind.TAIL_BLOWUP) {
+                tail.add(d.name());
+            }
+        }
+        assertThat(tail).isNotEmpty();
+        String p1 = floodRun(flood, "flood-p1", 1, 20);
+        String p2 = floodRun(flood, "flood-p2", 2, 20);
+        String reordered = floodRun(shuffled, "flood-shuffled", 2, 20);
+        for (String table : COMPARED) {
+            List<String> expected = Postgres.rows(p2, table);
+            assertThat(Postgres.rows(p1, table)).as("%s at parallelism 1 vs 2", table).isEqualTo(expected);
+            assertThat(Postgres.rows(reordered, table)).as("%s with the input shuffled", table).isEqualTo(expected);
+        }
+
+        // the rule, from the input alone: the 20 regions first seen earliest (minute), ties by value
+        Map<String, Long> firstMinute = new HashMap<>();
+        for (String line : out) {
+            JsonNode r = json.readTree(line);
+            long minute = io.llmslo.slo.TimeBuckets.endOf(java.time.Instant.parse(r.get("ts").asText()).toEpochMilli(),
+                    io.llmslo.slo.TimeBuckets.MINUTE);
+            firstMinute.merge(r.get("cohort").get("region").asText(), minute, Math::min);
+        }
+        assertThat(firstMinute).hasSizeGreaterThan(600);
+        List<String> admitted = firstMinute.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .limit(20).map(Map.Entry::getKey).toList();
+        Set<String> expectedRegions = new HashSet<>(admitted);
+        expectedRegions.add("__other__");
+        assertThat(regionsIn(p2)).isEqualTo(expectedRegions);
+        assertThat(regionsIn(uncapped)).hasSize(firstMinute.size());
+
+        // against the uncapped run (1.7 M history rows: filtered and summed in SQL): rows of other
+        // cohorts and of admitted regions unchanged; __other__ = the sums of the folded regions
+        StringBuilder named = new StringBuilder("(cohort NOT LIKE '%cohort.region=%'");
+        for (String r : admitted) {
+            named.append(" OR cohort LIKE '%cohort.region=").append(r).append("' OR cohort LIKE '%cohort.region=")
+                    .append(r).append(",%'");
+        }
+        named.append(")");
+        assertThat(Postgres.rows(p2, "slo_history WHERE cohort NOT LIKE '%cohort.region=\\_\\_other\\_\\_%' ESCAPE '\\'"))
+                .as("rows of other cohorts and admitted regions, capped vs uncapped")
+                .isEqualTo(Postgres.rows(uncapped, "slo_history WHERE " + named));
+        String after = "substr(cohort, instr(cohort, 'cohort.region=') + 14)";
+        String otherCohort = "substr(cohort, 1, instr(cohort, 'cohort.region=') - 1) || 'cohort.region=__other__' || "
+                + "CASE WHEN instr(" + after + ", ',') > 0 THEN substr(" + after + ", instr(" + after + ", ',')) ELSE '' END";
+        List<String> folded = new ArrayList<>();
+        for (Map<String, Object> r : Tables.rows(uncapped, "SELECT slo, " + otherCohort + " AS c, CAST(eval_time AS TEXT) AS t,"
+                + " \"window\", SUM(n) AS n, SUM(good) AS good FROM slo_history WHERE NOT " + named
+                + " GROUP BY slo, c, t, \"window\"")) {
+            folded.add(r.get("slo") + "|" + r.get("c") + "|" + r.get("t") + "|" + r.get("window") + "|"
+                    + Tables.asLong(r.get("n")) + "|" + Tables.asLong(r.get("good")));
+        }
+        List<String> others = new ArrayList<>();
+        for (Map<String, Object> r : Tables.rows(p2, "SELECT slo, cohort, CAST(eval_time AS TEXT) AS t, \"window\", n, good FROM slo_history"
+                + " WHERE cohort LIKE '%cohort.region=\\_\\_other\\_\\_%' ESCAPE '\\'")) {
+            if (tail.contains(String.valueOf(r.get("slo")))) {
+                continue;
+            }
+            others.add(r.get("slo") + "|" + r.get("cohort") + "|" + r.get("t") + "|" + r.get("window") + "|"
+                    + Tables.asLong(r.get("n")) + "|" + Tables.asLong(r.get("good")));
+        }
+        assertThat(others).isNotEmpty();
+        assertThat(folded).as("n and good of the folded regions' rows, summed").containsAll(others);
+
+        assertThat(Tables.rows(uncapped, "SELECT * FROM dead_letters WHERE reason LIKE 'cohort_cap:%'")).isEmpty();
+        Long count = null;
+        for (String url : List.of(p1, p2, reordered)) {
+            List<Map<String, Object>> cap = Tables.rows(url, "SELECT * FROM dead_letters WHERE reason LIKE 'cohort_cap:%'");
+            assertThat(cap).hasSize(1);
+            assertThat(String.valueOf(cap.get(0).get("reason"))).contains("'cohort.region'").contains("cohorts.max_values");
+            long n = Tables.asLong(cap.get(0).get("count"));
+            // observations folded: at least one per folded request (its availability in surface × region)
+            assertThat(n).isGreaterThanOrEqualTo(600 - 20);
+            if (count != null) {
+                assertThat(n).as("cohort_cap count, " + url).isEqualTo(count);
+            }
+            count = n;
+        }
+        System.out.println("cohort cap: " + admitted.size() + " named regions + __other__, " + others.size()
+                + " __other__ history rows, " + count + " folded observations");
+    }
+
+    static String floodRun(Path in, String name, int parallelism, int maxValues) throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve(name + ".db");
+        JobRunner.run(JobConfig.parse(name + ".yaml", """
+                name: %3$s
+                parallelism: %4$d
                 sources: {type: files, responses: %1$s/responses.jsonl, feedback: %1$s/feedback.jsonl, ratings: %1$s/ratings.jsonl}
                 judge: {enabled: false}
+                event_time: {out_of_orderness: 4h}
                 cohorts:
-                  max_values: 20
-                output: {jdbc_url: "%2$s", history_interval: 5m}
-                """.formatted(flood, url));
-        JobRunner.run(cfg);
-        Set<String> regions = new HashSet<>();
-        for (Map<String, Object> r : Tables.rows(url, "SELECT DISTINCT cohort FROM slo_history WHERE cohort LIKE '%cohort.region=%'")) {
-            String c = String.valueOf(r.get("cohort"));
-            String v = c.substring(c.indexOf("cohort.region=") + "cohort.region=".length());
-            regions.add(v.contains(",") ? v.substring(0, v.indexOf(',')) : v); // per-provider keys go on
+                  max_values: %5$d
+                output: {jdbc_url: "%2$s", history_interval: 1h}
+                """.formatted(in, url, name, parallelism, maxValues)));
+        return url;
+    }
 
+    /** The cohort.region value of a cohort key; null if it has none. */
+    static String regionOf(String cohort) {
+        int at = cohort.indexOf("cohort.region=");
+        if (at < 0) {
+            return null;
         }
-        System.out.println("cohort cap: " + regions.size() + " region values in slo_history");
-        assertThat(regions).contains("__other__").hasSizeLessThanOrEqualTo(2 * 20 + 1);
-        List<Map<String, Object>> cap = Tables.rows(url, "SELECT * FROM dead_letters WHERE reason LIKE 'cohort_cap:%'");
-        assertThat(cap).hasSize(1);
-        assertThat(String.valueOf(cap.get(0).get("reason"))).contains("'cohort.region'").contains("cohorts.max_values");
-        assertThat(Tables.asLong(cap.get(0).get("count"))).isBetween(600L - 40, (long) responses.size() + 600);
+        String v = cohort.substring(at + "cohort.region=".length());
+        return v.contains(",") ? v.substring(0, v.indexOf(',')) : v; // per-provider keys go on
+    }
+
+    static Set<String> regionsIn(String url) throws Exception {
+        Set<String> regions = new HashSet<>();
+        for (Map<String, Object> r : Tables.rows(url, "SELECT DISTINCT cohort FROM slo_history")) {
+            String region = regionOf(String.valueOf(r.get("cohort")));
+            if (region != null) {
+                regions.add(region);
+            }
+        }
+        return regions;
     }
 
     static void verify(String cleanUrl, String hostileUrl, String db) throws Exception {

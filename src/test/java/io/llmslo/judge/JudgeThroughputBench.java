@@ -39,14 +39,15 @@ import org.junit.jupiter.api.io.TempDir;
  * limited to 10 calls/s) against the same job with the judge off, on the in-JVM broker.
  *
  * <pre>
- * mvn -B -o test -Dtest=JudgeThroughputBench [-Dbench.responses=40000] [-Dbench.inline=4000]
+ * mvn -B -o test -Dtest=JudgeThroughputBench [-Dbench.responses=40000] [-Dbench.rounds=2] [-Dbench.inline=20000]
  * </pre>
  *
  * Rate = responses read by the sources between 25 % and 90 % of the input / wall time between
  * those points (back-pressure reaches the sources within a few network buffers, so this is the
  * SLO path's rate, without job start-up); also per CPU second of this process.
  * {@code bench.inline=N} adds a run with the judge inline (judge.decoupled: false) over N
- * responses: what the decoupling removes.
+ * responses: what the decoupling removes. N must sample well over the async operator's
+ * capacity (100 per instance) for the inline judge to throttle: 20 000 responses sample ~1 000.
  */
 class JudgeThroughputBench {
 
@@ -91,7 +92,7 @@ class JudgeThroughputBench {
         try (FakeJudgeServer server = new FakeJudgeServer()) {
             server.always(new Reply(200, "{\"score\": 4, \"reason\": \"Fine.\"}", Map.of(), 2_000));
             String url = server.baseUrl("openai");
-            for (int round = 1; round <= 2; round++) {
+            for (int round = 1; round <= Integer.getInteger("bench.rounds", 2); round++) {
                 runs.add(run("judge off #" + round, n, "bench.responses", "judge: {enabled: false}", round));
                 runs.add(run("slow judge, decoupled #" + round, n, "bench.responses", judge(url, true, round), round));
             }

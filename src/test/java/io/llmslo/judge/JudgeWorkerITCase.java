@@ -43,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>Once the judge answers, its scores come back through {@code llm.judge_scores}, are
  *       joined by request id and feed {@code quality.judge_high} with exactly the judged count;
  *       the late scores did not hold back the watermark (later traffic is still evaluated).
+ *       Hostile score events on the topic become dead letters with their reason.
  * </ol>
  */
 class JudgeWorkerITCase {
@@ -95,6 +96,13 @@ class JudgeWorkerITCase {
                     Map.of("surface", "chat"), List.of("helpfulness"), "q", "a", anHourAgo)));
         }
         KAFKA.produce("jw.judge_requests", staleRequests, v -> null);
+        // hostile score events on the scores topic: dead letters with a reason, the rest unaffected
+        List<String> hostileScores = new ArrayList<>();
+        hostileScores.add("{\"request_id\":\"" + sampled.get(0) + "\",\"ts\":" + base.toEpochMilli()
+                + ",\"rubric\":\"helpfulness\",\"pass_threshold\":4,\"judge_model\":\"x\",\"score\":9}");
+        hostileScores.add("{\"request_id\":");
+        hostileScores.add(null); // a tombstone
+        KAFKA.produce("jw.judge_scores", hostileScores, v -> null);
         // the traffic, then one unsampled response 3 h later: the watermark passes every
         // response's acceptance window, and the last evaluation covers all 200 responses
         responses.add(response(unsampled(sampler, "marker-a"), base.plus(Duration.ofHours(3))));
@@ -149,8 +157,12 @@ class JudgeWorkerITCase {
                 TreeSet<String> all = sloNames(url);
                 all.remove("quality.judge_high");
                 assertThat(all).as("no non-judge SLO waited for the judge").isEqualTo(withoutJudge);
-                assertThat(count(url, "SELECT count(*) FROM dead_letters WHERE source = 'judge_scores'"))
-                        .as("no score late, duplicate or orphaned").isZero();
+                // the hostile ones, and no score late, duplicate or orphaned
+                assertThat(Postgres.rows(url, "(SELECT reason FROM dead_letters WHERE source = 'judge_scores') d"))
+                        .hasSize(3)
+                        .anySatisfy(r -> assertThat(r).startsWith("field 'score': expected an integer from 1 to 5"))
+                        .anySatisfy(r -> assertThat(r).startsWith("not valid JSON"))
+                        .anySatisfy(r -> assertThat(r).startsWith("empty record"));
             } finally {
                 judgeMayAnswer.countDown();
                 job.cancel().get(1, TimeUnit.MINUTES);

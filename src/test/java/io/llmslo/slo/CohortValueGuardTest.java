@@ -23,8 +23,21 @@ class CohortValueGuardTest {
     }
 
     @Test
-    void valuesBeyondTheCapBecomeOtherAndAreReportedPerRequest() {
-        CohortValueGuard guard = new CohortValueGuard(SETS, 3, Map.of());
+    void learnedDimensionsPassUnchangedUpToTheMemoryBound() {
+        // the global cap (cohorts.max_values) is decided downstream in event time, not here
+        CohortValueGuard guard = new CohortValueGuard(SETS, 3, Map.of("cohort.locale", List.of("de")));
+        for (int i = 0; i < 50; i++) {
+            assertThat(guard.apply(response("r" + i, "p" + i), (d, v) -> {
+                throw new AssertionError(d);
+            }).cohort()).containsEntry("region", "r" + i);
+        }
+        assertThat(guard.learnedDimensions()).containsExactlyInAnyOrder("surface", "cohort.region", "provider");
+        assertThat(guard.maxValues()).isEqualTo(3);
+    }
+
+    @Test
+    void valuesBeyondTheMemoryBoundBecomeOtherAndAreReportedPerRequest() {
+        CohortValueGuard guard = new CohortValueGuard(SETS, 3, 3, Map.of());
         List<String> overflow = new ArrayList<>();
         List<String> regions = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -41,13 +54,14 @@ class CohortValueGuardTest {
 
     @Test
     void pinnedValuesArePureAndProvidersOfAttemptsAreCappedToo() {
-        CohortValueGuard guard = new CohortValueGuard(SETS, 2, Map.of("cohort.region", List.of("eu", "us")));
+        CohortValueGuard guard = new CohortValueGuard(SETS, 2, 2, Map.of("cohort.region", List.of("eu", "us")));
         assertThat(guard.apply(response("us", "a"), (d, v) -> {}).cohort()).containsEntry("region", "us");
         assertThat(guard.apply(response("xx", "b"), (d, v) -> {}).cohort()).containsEntry("region", "__other__");
         ResponseEvent third = guard.apply(response("eu", "c"), (d, v) -> {});
         assertThat(third.provider()).isEqualTo("__other__");
         assertThat(third.attempts().get(0).provider()).isEqualTo("__other__");
         assertThat(guard.reason("cohort.region")).contains("cohorts.values");
+        assertThat(guard.reason("provider")).contains("cohorts.max_tracked");
     }
 
     @Test

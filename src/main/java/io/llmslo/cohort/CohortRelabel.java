@@ -1,0 +1,69 @@
+package io.llmslo.cohort;
+
+import io.llmslo.slo.CohortValueGuard;
+import io.llmslo.slo.PartialBucket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * The decisions of {@link CohortAdmissionFunction} applied to partial buckets: an admitted value
+ * keeps its name, a value of a full dimension that was not admitted becomes {@link
+ * CohortValueGuard#OTHER} (its partials then merge with the other folded values' in the evaluator,
+ * a sum), and a value not decided yet cannot be labelled: the caller holds the partial until a
+ * decision comes. Memory: at most max_values names per dimension.
+ */
+public final class CohortRelabel {
+
+    /** A labelled partial and the dimensions folded in it. */
+    public record Result(PartialBucket bucket, List<String> folded) {}
+
+    private final CohortCap cap;
+    private final HashMap<String, HashSet<String>> admitted = new HashMap<>();
+    private final HashSet<String> full = new HashSet<>();
+
+    public CohortRelabel(CohortCap cap) {
+        this.cap = cap;
+    }
+
+    public void apply(CohortDecision d) {
+        if (d.full()) {
+            full.add(d.dimension());
+        } else {
+            admitted.computeIfAbsent(d.dimension(), x -> new HashSet<>()).add(d.value());
+        }
+    }
+
+    /** The partial as it must be counted, or null while one of its values is undecided. */
+    public Result relabel(PartialBucket p) {
+        List<CohortKey.Part> parts = null;
+        List<String> folded = null;
+        List<CohortKey.Part> in = CohortKey.parse(p.cohort());
+        for (int i = 0; i < in.size(); i++) {
+            CohortKey.Part part = in.get(i);
+            if (!cap.caps(part.dimension()) || part.value().equals(CohortValueGuard.OTHER)) {
+                continue;
+            }
+            HashSet<String> names = admitted.get(part.dimension());
+            if (names != null && names.contains(part.value())) {
+                continue;
+            }
+            if (!full.contains(part.dimension())) {
+                return null;
+            }
+            if (parts == null) {
+                parts = new ArrayList<>(in);
+                folded = new ArrayList<>(2);
+            }
+            parts.set(i, new CohortKey.Part(part.dimension(), CohortValueGuard.OTHER));
+            folded.add(part.dimension());
+        }
+        if (parts == null) {
+            return new Result(p, List.of());
+        }
+        String cohort = CohortKey.format(parts);
+        return new Result(new PartialBucket(p.slo() + "|" + cohort, p.slo(), cohort, p.minuteEnd(), p.n(), p.good(),
+                p.maxT(), p.sketch(), p.pairs()), folded);
+    }
+}

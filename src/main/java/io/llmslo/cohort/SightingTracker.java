@@ -1,0 +1,51 @@
+package io.llmslo.cohort;
+
+import io.llmslo.slo.CohortValueGuard;
+import io.llmslo.slo.PartialBucket;
+import java.util.HashMap;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Turns one subtask's partial buckets into first sightings: each (dimension, value) once, with its
+ * minute, and again only if it turns up in an earlier minute (out-of-order input), so the admission
+ * learns every value's earliest minute without seeing events. Memory is bounded: past {@code
+ * maxTracked} values of a dimension the subtask forgets that dimension and reports anew, which
+ * costs repeated sightings but never a wrong decision (the admission keeps the earliest minute and
+ * ignores values it decided).
+ */
+public final class SightingTracker {
+
+    private final CohortCap cap;
+    private final int maxTracked;
+    private final HashMap<String, HashMap<String, Long>> reported = new HashMap<>();
+
+    public SightingTracker(CohortCap cap, int maxTracked) {
+        this.cap = cap;
+        this.maxTracked = maxTracked;
+    }
+
+    public void sight(PartialBucket p, Consumer<CohortSighting> out) {
+        List<CohortKey.Part> parts = CohortKey.parse(p.cohort());
+        for (CohortKey.Part part : parts) {
+            if (!cap.caps(part.dimension()) || part.value().equals(CohortValueGuard.OTHER)) {
+                continue;
+            }
+            HashMap<String, Long> seen = reported.computeIfAbsent(part.dimension(), d -> new HashMap<>());
+            Long minute = seen.get(part.value());
+            if (minute != null && minute <= p.minuteEnd()) {
+                continue;
+            }
+            if (minute == null && seen.size() >= maxTracked) {
+                seen.clear(); // bounded memory; re-reports are harmless
+            }
+            seen.put(part.value(), p.minuteEnd());
+            out.accept(new CohortSighting(part.dimension(), part.value(), p.minuteEnd()));
+        }
+    }
+
+    int tracked(String dimension) {
+        HashMap<String, Long> seen = reported.get(dimension);
+        return seen == null ? 0 : seen.size();
+    }
+}
