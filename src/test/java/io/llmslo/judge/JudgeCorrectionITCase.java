@@ -30,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       others: its raw pass rate (≈ 0.82) sits far below the 0.92 target everywhere, so raw judge
  *       alerts would fire on every cohort. The corrected estimate tracks the simulated human rate
  *       per cohort within its interval; the stationary cohort gets no judge alert; the injected
- *       regression (rag from day 20) moves the corrected estimate and alerts.
+ *       regression (rag from day 20) moves the corrected estimate and alerts. A cohort people
+ *       rarely rate (batch, ~1.5 pairs a day) is corrected by the pooled pairs of all traffic
+ *       through the judge's error rates, unmoved by rag's regression, and does not page.
  *   <li>A judge-model swap mid-stream: the server starts answering at random; the rolling
  *       calibration notices (the calibration alert names the judge model) and gates the judge's
  *       alerts, although people's verdicts regress at the same time.
