@@ -43,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>Once the judge answers, its scores come back through {@code llm.judge_scores}, are
  *       joined by request id and feed {@code quality.judge_high} with exactly the judged count;
  *       the late scores did not hold back the watermark (later traffic is still evaluated).
+ *       A rating that came long before its score still pairs with it (judge_calibration).
  *       Hostile score events on the topic become dead letters with their reason, and a
  *       re-delivered score a {@code duplicate} (RocksDB state: the joiner's dedupe survives
  *       serialization).
@@ -109,6 +110,12 @@ class JudgeWorkerITCase {
         // response's acceptance window, and the last evaluation covers all 200 responses
         responses.add(response(unsampled(sampler, "marker-a"), base.plus(Duration.ofHours(3))));
         KAFKA.produce("jw.responses", responses, v -> null);
+        // a person rates a judged request a minute after it, long before its score can come back:
+        // the calibration joiner must wait for the score (not the inline path's 5 minutes)
+        String rated = sampled.get(1);
+        KAFKA.produce("jw.ratings", List.of("{\"request_id\":\"" + rated + "\",\"ts\":"
+                + (base.toEpochMilli() + 18_000L * ids.indexOf(rated) + 60_000L)
+                + ",\"rater_id\":\"rater-1\",\"rubric\":\"helpfulness\",\"score\":5}"), v -> null);
 
         CountDownLatch judgeMayAnswer = new CountDownLatch(1);
         AtomicInteger answered = new AtomicInteger();
@@ -160,6 +167,8 @@ class JudgeWorkerITCase {
                 assertThat(count(url, "SELECT good FROM slo_status WHERE slo = 'quality.judge_high' AND cohort = '*'"))
                         .as("score 5 >= pass threshold 4").isEqualTo(sampled.size());
                 assertThat(n(url, "availability.success")).as("the marker is evaluated too").isEqualTo(RESPONSES + 1);
+                await("the judged-and-rated pair in judge_calibration",
+                        () -> count(url, "SELECT max(n_pairs) FROM judge_calibration") == 1);
                 TreeSet<String> all = sloNames(url);
                 all.remove("quality.judge_high");
                 assertThat(all).as("no non-judge SLO waited for the judge").isEqualTo(withoutJudge);
