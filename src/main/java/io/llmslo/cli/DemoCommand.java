@@ -184,7 +184,8 @@ public class DemoCommand implements Callable<Integer> {
                 + "  budget_period: 30d\n\n"
                 + "output:\n"
                 + "  jdbc_url: " + quote("jdbc:sqlite:" + dir + "/" + DATABASE) + "\n"
-                + "  history_interval: 5m\n\n"
+                + "  history_interval: 5m\n"
+                + "  batch_size: 20000\n\n"
                 + "state:\n"
                 + "  backend: heap\n";
     }

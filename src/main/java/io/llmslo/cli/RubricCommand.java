@@ -10,6 +10,7 @@ import io.llmslo.judge.Rubric;
 import io.llmslo.judge.RubricLoader;
 import io.llmslo.judge.RubricProblem;
 import io.llmslo.judge.RubricValidator;
+import io.llmslo.judge.offline.CohenKappa;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -174,11 +175,14 @@ public final class RubricCommand implements Callable<Integer> {
                     s.nPairs() == 0 ? "no data" : s.usefulAgreement() >= r.minAgreement() ? "ok" : "BELOW");
             out.printf(Locale.ROOT, "  kappa (quadratic weights)  %s %s%n", fmt(s.quadraticKappa()),
                     interval(s.quadraticKappaInterval(2000, 1)));
-            out.printf(Locale.ROOT, "  (95 %% intervals: Wilson for agreement, percentile bootstrap of 2000 redraws for kappa)%n");
+            CohenKappa passKappa = CohenKappa.of(passTable(r, verdicts));
+            out.printf(Locale.ROOT, "  kappa on useful (Cohen)    %s %s%n", fmt(passKappa.kappa()), interval(passKappa.interval95()));
+            out.printf(Locale.ROOT, "  (95 %% intervals: Wilson for agreement; percentile bootstrap of 2000 seeded redraws for the%n"
+                    + "   quadratic kappa; kappa ± 1.96 SE, the large-sample SE of Fleiss, Cohen & Everitt 1969, for Cohen's)%n");
             if ("offline".equals(cfg.provider())) {
                 double[] h = new io.llmslo.judge.OfflineJudgeClient(cfg.model()).heldOutAgreement(r);
-                out.printf(Locale.ROOT, "  held-out pass agreement     %s %s   (nested leave-one-out over %d anchors: regression%n"
-                        + "                              and pass cut fitted without the anchor scored)%n",
+                out.printf(Locale.ROOT, "  held-out pass agreement    %s %s   (nested leave-one-out over %d anchors: every anchor%n"
+                        + "                             scored by a regression, λ included, fitted without it)%n",
                         fmt(h[0]), interval(io.llmslo.slo.SloStatistics.wilson95(h[0], h[1])), (int) h[1]);
                 out.printf(Locale.ROOT, "  the offline judge is much weaker than an LLM judge; the job's correction%n"
                         + "  (judge_corrected, from human ratings) is what keeps any judge honest%n");
@@ -210,6 +214,18 @@ public final class RubricCommand implements Callable<Integer> {
                 out.printf("%n  anchors the judge missed by 2 or more, or could not score:%n");
                 off.forEach(out::println);
             }
+        }
+
+        /** 2×2 counts of (judge passes, human passes) over the scored anchors; index 0 = passes. */
+        static long[][] passTable(Rubric r, List<JudgeVerdict> verdicts) {
+            long[][] t = new long[2][2];
+            for (int i = 0; i < verdicts.size(); i++) {
+                JudgeVerdict v = verdicts.get(i);
+                if (v.ok()) {
+                    t[r.passes(v.score()) ? 0 : 1][r.passes(r.examples().get(i).score()) ? 0 : 1]++;
+                }
+            }
+            return t;
         }
 
         private static String fmt(double d) {

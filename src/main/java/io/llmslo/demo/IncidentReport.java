@@ -126,7 +126,7 @@ public final class IncidentReport {
     }
 
     /** Whether an SLO's cohort can hold the incident's traffic (see the class comment). */
-    static boolean explains(Scenario.Incident inc, String slo, String cohort) {
+    public static boolean explains(Scenario.Incident inc, String slo, String cohort) {
         if (!slo.startsWith(family(inc) + ".")) {
             return false;
         }

@@ -131,15 +131,47 @@ public final class OfflineJudgeClient implements JudgeClient {
         return x;
     }
 
+    /**
+     * Unit-length embeddings of {@code texts}; texts seen recently come from a bounded LRU cache
+     * (templated prompts and canned refusals repeat; e5 costs ~2× the MiniLM model it replaced).
+     */
     static List<float[]> embed(List<String> texts) {
-        List<TextSegment> segs = texts.stream().map(t -> TextSegment.from(E5_PREFIX + t)).toList();
-        List<Embedding> out = Holder.MODEL.embedAll(segs).content();
-        List<float[]> vs = new ArrayList<>(out.size());
-        for (Embedding em : out) {
-            vs.add(normalize(em.vector()));
+        float[][] vs = new float[texts.size()][];
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            vs[i] = CACHE.get(TextKey.of(texts.get(i)));
+            if (vs[i] == null) {
+                missing.add(i);
+            }
         }
-        return vs;
+        if (!missing.isEmpty()) {
+            List<TextSegment> segs = missing.stream().map(i -> TextSegment.from(E5_PREFIX + texts.get(i))).toList();
+            List<Embedding> out = Holder.MODEL.embedAll(segs).content();
+            for (int k = 0; k < missing.size(); k++) {
+                float[] v = normalize(out.get(k).vector());
+                vs[missing.get(k)] = v;
+                CACHE.put(TextKey.of(texts.get(missing.get(k))), v);
+            }
+        }
+        return List.of(vs);
     }
+
+    static final int CACHE_SIZE = 4096;
+    /** 128 bits of XXH64 (two seeds) stand for the text: long prompts are not kept in memory. */
+    record TextKey(long a, long b) {
+        static TextKey of(String text) {
+            byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return new TextKey(XxHash64.hash(utf8, 0L), XxHash64.hash(utf8, 0x9E3779B97F4A7C15L));
+        }
+    }
+    /** text → embedding, least recently used evicted; ~7 MB when full. */
+    private static final Map<TextKey, float[]> CACHE = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<TextKey, float[]> eldest) {
+                    return size() > CACHE_SIZE;
+                }
+            });
 
     /** The anchors of one rubric version, their features, the full model and one fold model per anchor. */
     static final class AnchorIndex {

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * Idempotent upsert sink for one {@link TableSpec}. Rows are buffered by primary key, so a batch
  * writes only the last row per key (slo_status is rewritten every interval; a replay compacts
  * millions of those writes), and flushed in one transaction when the batch is full, on a timer,
- * before every checkpoint and at the end of a bounded input.
+ * before every checkpoint and at the end of a bounded input. Rows whose trailing columns are null
+ * go through the table's narrow statement ({@link TableSpec#withNullTail}): fewer parameters to
+ * bind, the same stored row.
  *
  * <p>Exactly-once tables follow from at-least-once delivery plus idempotent upserts: after a
  * restore the job re-emits the same rows for the same keys, and they overwrite themselves. The
@@ -136,13 +138,29 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
 
         private void writeBatch() throws SQLException {
             connection.setAutoCommit(false);
-            try (PreparedStatement ps = connection.prepareStatement(table.upsert())) {
+            String narrowSql = table.narrowUpsert();
+            try (PreparedStatement full = connection.prepareStatement(table.upsert());
+                    PreparedStatement narrow = narrowSql == null ? null : connection.prepareStatement(narrowSql)) {
+                int fullRows = 0;
+                int narrowRows = 0;
                 for (T row : inKeyOrder()) {
-                    if (bind(ps, row)) {
+                    boolean thin = narrow != null && table.fitsNarrow(row);
+                    PreparedStatement ps = thin ? narrow : full;
+                    if (bind(ps, row, thin)) {
                         ps.addBatch();
+                        if (thin) {
+                            narrowRows++;
+                        } else {
+                            fullRows++;
+                        }
                     }
                 }
-                ps.executeBatch();
+                if (fullRows > 0) {
+                    full.executeBatch();
+                }
+                if (narrowRows > 0) {
+                    narrow.executeBatch();
+                }
                 connection.commit();
             } catch (SQLException e) {
                 try {
@@ -175,9 +193,13 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
         }
 
         /** Binds one row; a row whose conversion throws is skipped, never the whole batch. */
-        private boolean bind(PreparedStatement ps, T row) throws SQLException {
+        private boolean bind(PreparedStatement ps, T row, boolean narrow) throws SQLException {
             try {
-                table.bind(ps, row, dialect);
+                if (narrow) {
+                    table.bindNarrow(ps, row, dialect);
+                } else {
+                    table.bind(ps, row, dialect);
+                }
                 return true;
             } catch (RuntimeException e) {
                 ps.clearParameters();
@@ -192,9 +214,13 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
          */
         private void writeRowByRow() throws SQLException {
             connection.setAutoCommit(true);
-            try (PreparedStatement ps = connection.prepareStatement(table.upsert())) {
+            String narrowSql = table.narrowUpsert();
+            try (PreparedStatement full = connection.prepareStatement(table.upsert());
+                    PreparedStatement narrow = narrowSql == null ? null : connection.prepareStatement(narrowSql)) {
                 for (T row : buffer.values()) {
-                    if (!bind(ps, row)) {
+                    boolean thin = narrow != null && table.fitsNarrow(row);
+                    PreparedStatement ps = thin ? narrow : full;
+                    if (!bind(ps, row, thin)) {
                         continue;
                     }
                     try {

@@ -61,7 +61,7 @@ public final class TableSchemas {
                 new Column("judge_judged", BIG), new Column("judge_pairs", BIG), new Column("judge_scope", TEXT),
                 new Column("judge_agreement", DBL), new Column("judge_calibration_pairs", BIG),
                 new Column("judge_gate", TEXT));
-        return new TableSpec<>(name, cols, pk, (ps, s, d) -> {
+        TableSpec.Binder<SloStatus> core = (ps, s, d) -> {
             setString(ps, 1, s.slo());
             setString(ps, 2, s.cohort());
             d.setTimestamp(ps, 3, s.evalTime());
@@ -86,6 +86,9 @@ public final class TableSchemas {
             setDouble(ps, 22, s.eThreshold());
             setDouble(ps, 23, s.alphaAdjusted());
             d.setTimestamp(ps, 24, s.detectedAt());
+        };
+        return new TableSpec<>(name, cols, pk, (ps, s, d) -> {
+            core.bind(ps, s, d);
             JudgeCorrection.Columns j = s.judge();
             setDouble(ps, 25, j == null ? null : j.corrected());
             setDouble(ps, 26, j == null ? null : j.correctedLow());
@@ -97,7 +100,7 @@ public final class TableSchemas {
             setDouble(ps, 32, j == null ? null : j.agreement());
             setLong(ps, 33, j == null ? null : j.calibrationPairs());
             setString(ps, 34, j == null ? null : j.gate());
-        }, key);
+        }, key).withNullTail(24, core, s -> s.judge() == null); // judge columns: quality.judge_high only
     }
 
     public static TableSpec<AlertEvent> sloAlerts() {

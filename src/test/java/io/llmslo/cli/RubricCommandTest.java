@@ -61,7 +61,12 @@ class RubricCommandTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("rubric helpfulness@3").contains("judge offline / e5-small-v2-anchors")
                 .contains("n_pairs").contains("exact agreement").contains("within one").contains("useful agreement")
-                .contains("kappa (quadratic weights)").contains("mean bias").contains("confusion");
+                .contains("kappa (quadratic weights)").contains("kappa on useful (Cohen)").contains("Fleiss, Cohen & Everitt")
+                .contains("held-out pass agreement").contains("mean bias").contains("confusion");
+        // useful agreement, Cohen's kappa and held-out agreement each with an interval
+        assertThat(r.out()).containsPattern("useful agreement +0\\.\\d\\d \\[0\\.\\d\\d, [01]\\.\\d\\d\\]")
+                .containsPattern("kappa on useful \\(Cohen\\) +-?[01]\\.\\d\\d \\[-?\\d\\.\\d\\d, -?\\d\\.\\d\\d\\]")
+                .containsPattern("held-out pass agreement +0\\.\\d\\d \\[0\\.\\d\\d, [01]\\.\\d\\d\\]");
         System.out.println(r.out());
     }
 

@@ -24,7 +24,6 @@ public final class TextFeatures {
     /** The prompt split into its retrieved context (if any) and the question. */
     public record Parts(boolean hasContext, String question) {}
 
-    private static final Pattern CONTEXT = Pattern.compile("CONTEXT:\\s*(.*?)\\s*QUESTION:\\s*(.*)", Pattern.DOTALL);
     private static final Pattern TOKEN = Pattern.compile("[a-z0-9][a-z0-9'.\\-]*[a-z0-9]|[a-z0-9]");
     private static final Pattern NUMBER = Pattern.compile("\\d+(?:[.,]\\d+)*");
     /**
@@ -46,10 +45,16 @@ public final class TextFeatures {
     public static final List<String> NAMES = List.of("question_coverage", "hedges", "log_length", "novel_words",
             "novel_numbers");
 
+    /**
+     * A context block is {@code CONTEXT:} followed, later, by {@code QUESTION:} (the groundedness
+     * rubric's layout); the question is what follows the first {@code QUESTION:} after the first
+     * {@code CONTEXT:}. Plain index searches: linear on any input, however hostile.
+     */
     public static Parts parts(String prompt) {
         String p = prompt == null ? "" : prompt;
-        Matcher m = CONTEXT.matcher(p);
-        return m.find() ? new Parts(true, m.group(2).strip()) : new Parts(false, p.strip());
+        int c = p.indexOf("CONTEXT:");
+        int q = c < 0 ? -1 : p.indexOf("QUESTION:", c + "CONTEXT:".length());
+        return q >= 0 ? new Parts(true, p.substring(q + "QUESTION:".length()).strip()) : new Parts(false, p.strip());
     }
 
     /**
