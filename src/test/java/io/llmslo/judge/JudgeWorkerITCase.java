@@ -43,7 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>Once the judge answers, its scores come back through {@code llm.judge_scores}, are
  *       joined by request id and feed {@code quality.judge_high} with exactly the judged count;
  *       the late scores did not hold back the watermark (later traffic is still evaluated).
- *       Hostile score events on the topic become dead letters with their reason.
+ *       Hostile score events on the topic become dead letters with their reason, and a
+ *       re-delivered score a {@code duplicate} (RocksDB state: the joiner's dedupe survives
+ *       serialization).
  * </ol>
  */
 class JudgeWorkerITCase {
@@ -147,6 +149,10 @@ class JudgeWorkerITCase {
                 assertThat(count(url, "SELECT count(*) FROM judge_scores WHERE error = 'shed_backlog'")).isEqualTo(STALE);
                 assertThat(server.requests()).as("one call per sampled request, none for shed ones")
                         .hasSize(sampled.size());
+                // a re-delivered score (at-least-once) with another verdict: the joiner keeps the first
+                KAFKA.produce("jw.judge_scores", List.of(JudgeRequestJson.score(JSON, new JudgeResult(sampled.get(0),
+                        base.toEpochMilli(), Map.of(), "helpfulness", 3, 4, "judge-test", 1, "again", 5, null, 0, 0))),
+                        v -> null);
                 // later traffic moves event time on: the late scores reach quality.judge_high
                 KAFKA.produce("jw.responses", List.of(response(unsampled(sampler, "marker-b"),
                         base.plus(Duration.ofHours(4)))), v -> null);
@@ -157,9 +163,14 @@ class JudgeWorkerITCase {
                 TreeSet<String> all = sloNames(url);
                 all.remove("quality.judge_high");
                 assertThat(all).as("no non-judge SLO waited for the judge").isEqualTo(withoutJudge);
-                // the hostile ones, and no score late, duplicate or orphaned
+                // the hostile ones and the re-delivered one; no score late or orphaned
+                await("the duplicate score's dead letter", () -> count(url,
+                        "SELECT count(*) FROM dead_letters WHERE source = 'judge_scores' AND reason = 'duplicate'") == 1);
+                assertThat(count(url, "SELECT score FROM judge_scores WHERE request_id = '" + sampled.get(0) + "'"))
+                        .as("the first verdict stays").isEqualTo(5);
                 assertThat(Postgres.rows(url, "(SELECT reason FROM dead_letters WHERE source = 'judge_scores') d"))
-                        .hasSize(3)
+                        .hasSize(4)
+                        .anySatisfy(r -> assertThat(r).isEqualTo("duplicate"))
                         .anySatisfy(r -> assertThat(r).startsWith("field 'score': expected an integer from 1 to 5"))
                         .anySatisfy(r -> assertThat(r).startsWith("not valid JSON"))
                         .anySatisfy(r -> assertThat(r).startsWith("empty record"));
@@ -201,7 +212,7 @@ class JudgeWorkerITCase {
                   history_interval: 5m
                   flush_interval: 500ms
                 state:
-                  backend: heap
+                  backend: rocksdb
                   checkpoint_dir: %5$s
                   checkpoint_interval: 1s
                 """.formatted(KAFKA.bootstrapServers(), RATE, judgeUrl, url, tmp.resolve("checkpoints").toUri());
