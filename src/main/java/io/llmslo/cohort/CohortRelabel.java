@@ -19,9 +19,16 @@ public final class CohortRelabel {
     /** A labelled partial and the dimensions folded in it. */
     public record Result(PartialBucket bucket, List<String> folded) {}
 
+    /** Decided labels per cohort key: decisions are final, so a key's label never changes. */
+    private record Label(String cohort, List<String> folded) {}
+
+    /** Cached labels before the cache starts afresh (a few minutes of every series' keys). */
+    static final int MAX_CACHED = 50_000;
+
     private final CohortCap cap;
     private final HashMap<String, HashSet<String>> admitted = new HashMap<>();
     private final HashSet<String> full = new HashSet<>();
+    private final HashMap<String, Label> labels = new HashMap<>();
 
     public CohortRelabel(CohortCap cap) {
         this.cap = cap;
@@ -37,9 +44,28 @@ public final class CohortRelabel {
 
     /** The partial as it must be counted, or null while one of its values is undecided. */
     public Result relabel(PartialBucket p) {
+        Label label = labels.get(p.cohort());
+        if (label == null) {
+            label = label(p.cohort());
+            if (label == null) {
+                return null;
+            }
+            if (labels.size() >= MAX_CACHED) {
+                labels.clear();
+            }
+            labels.put(p.cohort(), label);
+        }
+        if (label.folded().isEmpty()) {
+            return new Result(p, List.of());
+        }
+        return new Result(new PartialBucket(p.slo() + "|" + label.cohort(), p.slo(), label.cohort(), p.minuteEnd(),
+                p.n(), p.good(), p.maxT(), p.sketch(), p.pairs()), label.folded());
+    }
+
+    private Label label(String cohort) {
         List<CohortKey.Part> parts = null;
-        List<String> folded = null;
-        List<CohortKey.Part> in = CohortKey.parse(p.cohort());
+        List<String> folded = List.of();
+        List<CohortKey.Part> in = CohortKey.parse(cohort);
         for (int i = 0; i < in.size(); i++) {
             CohortKey.Part part = in.get(i);
             if (!cap.caps(part.dimension()) || part.value().equals(CohortValueGuard.OTHER)) {
@@ -59,11 +85,6 @@ public final class CohortRelabel {
             parts.set(i, new CohortKey.Part(part.dimension(), CohortValueGuard.OTHER));
             folded.add(part.dimension());
         }
-        if (parts == null) {
-            return new Result(p, List.of());
-        }
-        String cohort = CohortKey.format(parts);
-        return new Result(new PartialBucket(p.slo() + "|" + cohort, p.slo(), cohort, p.minuteEnd(), p.n(), p.good(),
-                p.maxT(), p.sketch(), p.pairs()), folded);
+        return parts == null ? new Label(cohort, folded) : new Label(CohortKey.format(parts), List.copyOf(folded));
     }
 }

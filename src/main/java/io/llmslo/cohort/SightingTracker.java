@@ -19,6 +19,8 @@ public final class SightingTracker {
     private final CohortCap cap;
     private final int maxTracked;
     private final HashMap<String, HashMap<String, Long>> reported = new HashMap<>();
+    /** Per cohort key, the earliest minute it was looked at: a key seen again later has nothing new. */
+    private final HashMap<String, Long> keys = new HashMap<>();
 
     public SightingTracker(CohortCap cap, int maxTracked) {
         this.cap = cap;
@@ -26,6 +28,14 @@ public final class SightingTracker {
     }
 
     public void sight(PartialBucket p, Consumer<CohortSighting> out) {
+        Long looked = keys.get(p.cohort());
+        if (looked != null && looked <= p.minuteEnd()) {
+            return;
+        }
+        if (looked == null && keys.size() >= maxTracked) {
+            keys.clear();
+        }
+        keys.put(p.cohort(), p.minuteEnd());
         List<CohortKey.Part> parts = CohortKey.parse(p.cohort());
         for (CohortKey.Part part : parts) {
             if (!cap.caps(part.dimension()) || part.value().equals(CohortValueGuard.OTHER)) {

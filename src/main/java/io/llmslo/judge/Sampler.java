@@ -58,6 +58,18 @@ public final class Sampler implements Serializable {
         return r.success() && r.response() != null && !r.response().isBlank();
     }
 
+    /**
+     * Whether the hash sample may hold this request whatever its surface (the highest rate of
+     * any surface): a superset test for records that carry the id but not the surface (ratings).
+     */
+    public boolean maybeSampled(String requestId) {
+        double max = rate;
+        for (double r : perSurface.values()) {
+            max = Math.max(max, r);
+        }
+        return requestId != null && unit(requestId) < max;
+    }
+
     /** The request's point in [0, 1): the top 53 bits of XXH64(UTF-8 of the id, seed 0). */
     public static double unit(String requestId) {
         return (XxHash64.hash(requestId) >>> 11) * 0x1.0p-53;

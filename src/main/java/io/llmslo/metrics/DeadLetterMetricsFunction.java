@@ -16,7 +16,8 @@ public final class DeadLetterMetricsFunction extends RichMapFunction<DeadLetter,
 
     @Override
     public DeadLetter map(DeadLetter d) {
-        counters.inc(d.reason());
+        counters.inc(d.reason(), Math.max(1, d.count())); // as the dead-letter counter
+
         return d;
     }
 }

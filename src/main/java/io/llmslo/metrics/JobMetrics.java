@@ -51,6 +51,11 @@ public final class JobMetrics {
         }
 
         public void inc(String reason) {
+            inc(reason, 1);
+        }
+
+        /** A dead letter that stands for {@code n} records (cohort_cap: the observations it folded). */
+        public void inc(String reason, long n) {
             String c = reasonCategory(reason);
             Counter counter = counters.get(c);
             if (counter == null) {
@@ -63,7 +68,7 @@ public final class JobMetrics {
                     counters.put(c, counter);
                 }
             }
-            counter.inc();
+            counter.inc(n);
         }
     }
 }

@@ -175,10 +175,22 @@ public final class JudgeBranch implements Serializable {
             reviewed = results.filter(JudgeResult::ok).name("judge-scores-only")
                     .map(ReviewQueueFunction::unreviewed).name("unreviewed-scores");
         }
+        CalibrationJoiner joiner = new CalibrationJoiner(cfg.join.maxRatingDelay());
+        if (decoupled()) {
+            // scores come back through Kafka up to judge.max_backlog after their response, and in a
+            // fast backfill many event-time hours behind it: a rating waits for its request's
+            // score as long as the request lives; only ratings the hash sample may hold wait at all
+            // (with a per-cohort-hour floor any request may be judged: every rating waits)
+            joiner = new CalibrationJoiner(cfg.join.maxRatingDelay(), cfg.join.maxRatingDelay());
+            if (cfg.sampling.minPerCohortHour() <= 0) {
+                Sampler sampler = new Sampler(cfg.sampling);
+                ratings = ratings.filter(r -> sampler.maybeSampled(r.requestId())).name("ratings-of-sampled-requests");
+            }
+        }
         SingleOutputStreamOperator<CalibrationPair> pairs = reviewed
                 .connect(ratings)
                 .keyBy(ReviewedScore::requestId, RatingEvent::requestId)
-                .process(new CalibrationJoiner(cfg.join.maxRatingDelay()))
+                .process(joiner)
                 .name("calibration-joiner")
                 .uid("calibration-joiner");
         SingleOutputStreamOperator<CalibrationRow> rows = pairs

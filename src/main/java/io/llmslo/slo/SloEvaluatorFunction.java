@@ -20,6 +20,8 @@ import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.util.Collector;
+import io.llmslo.slo.EvaluatorBroadcast.PooledPair;
+import org.apache.flink.types.Either;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -34,11 +36,17 @@ import org.apache.flink.util.OutputTag;
  * for every series, instead of ticking on through empty windows.
  */
 public class SloEvaluatorFunction
-        extends KeyedBroadcastProcessFunction<String, PartialBucket, Long, SloStatus> {
+        extends KeyedBroadcastProcessFunction<String, PartialBucket, Either<Long, PooledPair>, SloStatus> {
 
     /** Broadcast state: "end" → latest observation time of the job, rounded up to the interval. */
     public static final MapStateDescriptor<String, Long> PROGRESS =
             new MapStateDescriptor<>("event-time-progress", Types.STRING, Types.LONG);
+    /**
+     * Broadcast state: minute end → the job's pooled judge pairs of that minute ({@link PooledPairs});
+     * registered by jobs with a judge correction.
+     */
+    public static final MapStateDescriptor<Long, io.llmslo.ppi.PpiMoments> POOLED = new MapStateDescriptor<>(
+            "pooled-judge-pairs", Types.LONG, TypeInformation.of(io.llmslo.ppi.PpiMoments.class));
 
     public static final OutputTag<AlertEvent> ALERTS =
             new OutputTag<>("slo-alerts", TypeInformation.of(AlertEvent.class));
@@ -65,6 +73,10 @@ public class SloEvaluatorFunction
     private transient BucketStore runningCountStore;
 
     private transient io.llmslo.metrics.SeriesGauge seriesGauge;
+    /** The pooled pairs of this subtask (null without a judge correction), rebuilt from {@link #POOLED}. */
+    private transient PooledPairs pooled;
+    private transient boolean pooledLoaded;
+    private transient long pooledPrunedUpTo;
 
     /** Bounds the sketch cache's memory (a merged sketch is a few KB). */
     private static final int MAX_CACHED_SKETCHES = 4096;
@@ -84,8 +96,12 @@ public class SloEvaluatorFunction
     public void open(OpenContext ctx) {
         seriesGauge = new io.llmslo.metrics.SeriesGauge(getRuntimeContext().getMetricGroup());
         engines = new HashMap<>();
+        pooled = judgeCorrection == null ? null : new PooledPairs();
+        pooledLoaded = false;
+        pooledPrunedUpTo = Long.MIN_VALUE;
+        JudgeCorrection judge = pooled == null ? null : judgeCorrection.withPooled(pooled);
         for (SloDefinition d : catalog.all()) {
-            engines.put(d.name(), new SloEngine(d, interval, AlertPolicies.forDefinition(d), judgeCorrection));
+            engines.put(d.name(), new SloEngine(d, interval, AlertPolicies.forDefinition(d), judge));
         }
         minutes = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("minute-buckets", Types.LONG, TypeInformation.of(Bucket.class)));
@@ -174,11 +190,62 @@ public class SloEvaluatorFunction
     }
 
     @Override
-    public void processBroadcastElement(Long end, Context ctx, Collector<SloStatus> out) throws Exception {
+    public void processBroadcastElement(Either<Long, PooledPair> e, Context ctx,
+            Collector<SloStatus> out) throws Exception {
+        if (e.isRight()) {
+            addPooled(e.right(), ctx);
+            return;
+        }
+        long end = e.left();
         BroadcastState<String, Long> jobProgress = ctx.getBroadcastState(PROGRESS);
         Long current = jobProgress.get("end");
         if (current == null || end > current) {
             jobProgress.put("end", end);
+        }
+    }
+
+    /**
+     * Determinism of the pooled scope (DESIGN §4.3): the evaluation at instant t (a timer) runs
+     * once this operator's watermark — the minimum of the partials' and of this broadcast input's
+     * — has reached t. A pair with time ≤ t that is not late is emitted upstream before its
+     * producer's watermark passes its time, so it has reached every subtask before the watermark
+     * reaches t; pairs of later minutes that are already here (read ahead) are not summed
+     * ({@link PooledPairs#pairs} stops at t). So an evaluation sees exactly the pairs with time ≤ t,
+     * whatever the arrival order and parallelism; a late pair counts from the next evaluation on,
+     * as a late partial does in a series' own buckets. Minute sums add in arrival order: with
+     * non-integer weights two subtasks may differ in the last bits of a double.
+     */
+    private void addPooled(PooledPair p, Context ctx) throws Exception {
+        if (pooled == null) {
+            return;
+        }
+        BroadcastState<Long, io.llmslo.ppi.PpiMoments> state = ctx.getBroadcastState(POOLED);
+        loadPooled(state);
+        prunePooled(ctx.currentWatermark(), state);
+        if (PooledPairs.kept(p.minuteEnd(), pooledPrunedUpTo)) {
+            state.put(p.minuteEnd(), pooled.add(p.minuteEnd(), p.moments()).copy());
+        }
+    }
+
+    private void loadPooled(ReadOnlyBroadcastState<Long, io.llmslo.ppi.PpiMoments> state) throws Exception {
+        if (!pooledLoaded) {
+            pooled.load(state.immutableEntries());
+            pooledLoaded = true;
+        }
+    }
+
+    /** Drops pooled minutes beyond the judge SLO's hour retention (plus a day) behind the watermark. */
+    private void prunePooled(long watermark, BroadcastState<Long, io.llmslo.ppi.PpiMoments> state) throws Exception {
+        SloEngine judge = engines.get(SloCatalog.JUDGE_HIGH);
+        if (judge == null || watermark == Long.MIN_VALUE) {
+            return;
+        }
+        long cut = TimeBuckets.floorTo(watermark - judge.hourRetentionMs() - TimeBuckets.DAY, TimeBuckets.HOUR);
+        if (cut > pooledPrunedUpTo) {
+            for (long m : pooled.prune(cut)) {
+                state.remove(m);
+            }
+            pooledPrunedUpTo = cut;
         }
     }
 
@@ -218,6 +285,9 @@ public class SloEvaluatorFunction
             cum.nextEval = SeriesProgress.NONE;
             progress.update(cum);
             return;
+        }
+        if (pooled != null && key[0].equals(SloCatalog.JUDGE_HIGH)) {
+            loadPooled(ctx.getBroadcastState(POOLED)); // after a restore, before any pooled pair arrives
         }
         AlertState open = orNew(firing.value(), AlertState::new);
         // only quantile/tail SLOs and the judge correction keep merges in memory

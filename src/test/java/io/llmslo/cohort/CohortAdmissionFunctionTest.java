@@ -111,6 +111,27 @@ class CohortAdmissionFunctionTest {
     }
 
     @Test
+    void aRestoreInTheMiddleOfAMinuteDecidesAsWithoutIt() throws Exception {
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (var h = harness(2)) {
+            h.processElement(new StreamRecord<>(new CohortSighting(REGION, "z", M1)));
+            h.processWatermark(new Watermark(M1 - 1));
+            snapshot = h.snapshot(1, 1);
+        }
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new CohortAdmissionFunction(2)),
+                CohortSighting::dimension, Types.STRING);
+        try (h) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(new StreamRecord<>(new CohortSighting(REGION, "y", M1)));
+            h.processElement(new StreamRecord<>(new CohortSighting(REGION, "x", M1)));
+            h.processWatermark(new Watermark(M1));
+            assertThat(h.extractOutputValues()).containsExactly(CohortDecision.admit(REGION, "x"),
+                    CohortDecision.admit(REGION, "y"), CohortDecision.full(REGION));
+        }
+    }
+
+    @Test
     void aLateSightingIsDecidedAtTheNextWatermark() throws Exception {
         try (var h = harness(5)) {
             h.processWatermark(new Watermark(M2));

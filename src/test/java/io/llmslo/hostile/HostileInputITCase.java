@@ -290,7 +290,9 @@ class HostileInputITCase {
             count = n;
         }
         System.out.println("cohort cap: " + admitted.size() + " named regions + __other__, " + others.size()
-                + " __other__ history rows, " + count + " folded observations");
+                + " __other__ history rows, " + count + " folded observations; slo_history rows capped "
+                + Postgres.count(p2, "SELECT COUNT(*) FROM slo_history") + " vs uncapped "
+                + Postgres.count(uncapped, "SELECT COUNT(*) FROM slo_history") + " (history_interval 1h)");
     }
 
     static String floodRun(Path in, String name, int parallelism, int maxValues) throws Exception {

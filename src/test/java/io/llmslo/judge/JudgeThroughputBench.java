@@ -113,9 +113,31 @@ class JudgeThroughputBench {
             m[1] += r.perCpu();
             m[2]++;
         }
+        // the machine is shared: each decoupled run against the judge-off run just before it
+        List<Double> wall = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        for (int i = 0; i + 1 < runs.size(); i += 2) {
+            if (runs.get(i).name().startsWith("judge off") && runs.get(i + 1).name().contains("decoupled")) {
+                wall.add(runs.get(i + 1).rate() / runs.get(i).rate());
+                cpu.add(runs.get(i + 1).perCpu() / runs.get(i).perCpu());
+            }
+        }
+        System.out.printf("decoupled / off, pair by pair: wall %s (median %.2f), per CPU s %s (median %.2f)%n",
+                fmt(wall), median(wall), fmt(cpu), median(cpu));
         double[] off = mean.get("judge off");
         mean.forEach((k, m) -> System.out.printf("mean %-21s %12.0f %14.0f   (%.2f / %.2f of judge off)%n", k,
                 m[0] / m[2], m[1] / m[2], (m[0] / m[2]) / (off[0] / off[2]), (m[1] / m[2]) / (off[1] / off[2])));
+    }
+
+    static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(null);
+        int n = s.size();
+        return n == 0 ? Double.NaN : n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    static String fmt(List<Double> xs) {
+        return xs.stream().map(x -> String.format("%.2f", x)).toList().toString();
     }
 
     static String judge(String url, boolean decoupled, int round) {

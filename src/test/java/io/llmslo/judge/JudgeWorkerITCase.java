@@ -43,7 +43,10 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>Once the judge answers, its scores come back through {@code llm.judge_scores}, are
  *       joined by request id and feed {@code quality.judge_high} with exactly the judged count;
  *       the late scores did not hold back the watermark (later traffic is still evaluated).
- *       Hostile score events on the topic become dead letters with their reason.
+ *       A rating that came long before its score still pairs with it (judge_calibration).
+ *       Hostile score events on the topic become dead letters with their reason, and a
+ *       re-delivered score a {@code duplicate} (RocksDB state: the joiner's dedupe survives
+ *       serialization).
  * </ol>
  */
 class JudgeWorkerITCase {
@@ -107,6 +110,12 @@ class JudgeWorkerITCase {
         // response's acceptance window, and the last evaluation covers all 200 responses
         responses.add(response(unsampled(sampler, "marker-a"), base.plus(Duration.ofHours(3))));
         KAFKA.produce("jw.responses", responses, v -> null);
+        // a person rates a judged request a minute after it, long before its score can come back:
+        // the calibration joiner must wait for the score (not the inline path's 5 minutes)
+        String rated = sampled.get(1);
+        KAFKA.produce("jw.ratings", List.of("{\"request_id\":\"" + rated + "\",\"ts\":"
+                + (base.toEpochMilli() + 18_000L * ids.indexOf(rated) + 60_000L)
+                + ",\"rater_id\":\"rater-1\",\"rubric\":\"helpfulness\",\"score\":5}"), v -> null);
 
         CountDownLatch judgeMayAnswer = new CountDownLatch(1);
         AtomicInteger answered = new AtomicInteger();
@@ -147,6 +156,10 @@ class JudgeWorkerITCase {
                 assertThat(count(url, "SELECT count(*) FROM judge_scores WHERE error = 'shed_backlog'")).isEqualTo(STALE);
                 assertThat(server.requests()).as("one call per sampled request, none for shed ones")
                         .hasSize(sampled.size());
+                // a re-delivered score (at-least-once) with another verdict: the joiner keeps the first
+                KAFKA.produce("jw.judge_scores", List.of(JudgeRequestJson.score(JSON, new JudgeResult(sampled.get(0),
+                        base.toEpochMilli(), Map.of(), "helpfulness", 3, 4, "judge-test", 1, "again", 5, null, 0, 0))),
+                        v -> null);
                 // later traffic moves event time on: the late scores reach quality.judge_high
                 KAFKA.produce("jw.responses", List.of(response(unsampled(sampler, "marker-b"),
                         base.plus(Duration.ofHours(4)))), v -> null);
@@ -154,12 +167,19 @@ class JudgeWorkerITCase {
                 assertThat(count(url, "SELECT good FROM slo_status WHERE slo = 'quality.judge_high' AND cohort = '*'"))
                         .as("score 5 >= pass threshold 4").isEqualTo(sampled.size());
                 assertThat(n(url, "availability.success")).as("the marker is evaluated too").isEqualTo(RESPONSES + 1);
+                await("the judged-and-rated pair in judge_calibration",
+                        () -> count(url, "SELECT max(n_pairs) FROM judge_calibration") == 1);
                 TreeSet<String> all = sloNames(url);
                 all.remove("quality.judge_high");
                 assertThat(all).as("no non-judge SLO waited for the judge").isEqualTo(withoutJudge);
-                // the hostile ones, and no score late, duplicate or orphaned
+                // the hostile ones and the re-delivered one; no score late or orphaned
+                await("the duplicate score's dead letter", () -> count(url,
+                        "SELECT count(*) FROM dead_letters WHERE source = 'judge_scores' AND reason = 'duplicate'") == 1);
+                assertThat(count(url, "SELECT score FROM judge_scores WHERE request_id = '" + sampled.get(0) + "'"))
+                        .as("the first verdict stays").isEqualTo(5);
                 assertThat(Postgres.rows(url, "(SELECT reason FROM dead_letters WHERE source = 'judge_scores') d"))
-                        .hasSize(3)
+                        .hasSize(4)
+                        .anySatisfy(r -> assertThat(r).isEqualTo("duplicate"))
                         .anySatisfy(r -> assertThat(r).startsWith("field 'score': expected an integer from 1 to 5"))
                         .anySatisfy(r -> assertThat(r).startsWith("not valid JSON"))
                         .anySatisfy(r -> assertThat(r).startsWith("empty record"));
@@ -201,7 +221,7 @@ class JudgeWorkerITCase {
                   history_interval: 5m
                   flush_interval: 500ms
                 state:
-                  backend: heap
+                  backend: rocksdb
                   checkpoint_dir: %5$s
                   checkpoint_interval: 1s
                 """.formatted(KAFKA.bootstrapServers(), RATE, judgeUrl, url, tmp.resolve("checkpoints").toUri());

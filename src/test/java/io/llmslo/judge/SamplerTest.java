@@ -99,4 +99,22 @@ class SamplerTest {
         assertThat(s.sampled(null, "agent")).isFalse();
         assertThatThrownBy(() -> new Sampler(1.5, Map.of())).hasMessageContaining("rate");
     }
+
+    @Test
+    void maybeSampledIsTheSampleOfTheHighestSurfaceRate() {
+        // ratings carry no surface: the superset test must hold every id any surface samples
+        Sampler s = new Sampler(0.05, Map.of("rag", 0.2));
+        int both = 0;
+        for (int i = 0; i < 2_000; i++) {
+            String id = "req-" + i;
+            boolean any = s.sampled(id, "chat") || s.sampled(id, "rag");
+            assertThat(s.maybeSampled(id)).as(id).isEqualTo(Sampler.unit(id) < 0.2);
+            if (any) {
+                assertThat(s.maybeSampled(id)).isTrue();
+                both++;
+            }
+        }
+        assertThat(both).isPositive();
+        assertThat(s.maybeSampled(null)).isFalse();
+    }
 }
