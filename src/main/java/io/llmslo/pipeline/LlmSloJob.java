@@ -19,6 +19,7 @@ import io.llmslo.metrics.JudgeMetricsFunction;
 import io.llmslo.slo.AlertEvent;
 import io.llmslo.slo.AlertExplainerFunction;
 import io.llmslo.slo.CohortKeys;
+import io.llmslo.slo.EvaluatorBroadcast;
 import io.llmslo.slo.LocalAggregationOperator;
 import io.llmslo.slo.Observation;
 import io.llmslo.slo.ObservationFactory;
@@ -30,6 +31,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.types.Either;
 
 /**
  * The pipeline of DESIGN §1, top to bottom. Sources and sinks come in from outside, so the job,
@@ -61,7 +63,7 @@ public final class LlmSloJob {
                 .process(new JobHealthFunction()) // events_in, events_per_second, watermark_lag_ms
                 .name("job-health")
                 .uid("job-health")
-                .process(new DeadLetterSplitter())
+                .process(new DeadLetterSplitter(TextDrop.forJob(cfg))) // unsampled text stops here
                 .name("dead-letter-split")
                 .uid("dead-letter-split");
 
@@ -77,6 +79,7 @@ public final class LlmSloJob {
                 .union(joined.getSideOutput(RequestJoiner.DEAD_LETTERS));
 
         DataStream<Observation> allObservations = joined;
+        DataStream<Either<Long, EvaluatorBroadcast.PooledPair>> pooledPairs = null;
         DataStream<JudgeResult> judged = null;
         JudgeBranch.Calibrated calibrated = null;
         if (judge != null) {
@@ -105,6 +108,11 @@ public final class LlmSloJob {
             deadLetters = deadLetters.union(judgeObservations.getSideOutput(RecordGuard.DEAD_LETTERS),
                     pairObservations.getSideOutput(RecordGuard.DEAD_LETTERS), calibrated.deadLetters());
             allObservations = joined.union(judgeObservations, pairObservations);
+            // each pair once, before the cohort fan-out, to every evaluator: the pooled scope
+            pooledPairs = pairObservations
+                    .flatMap(new PooledPairFunction(), EvaluatorBroadcast.TYPE)
+                    .name("pooled-judge-pairs")
+                    .uid("pooled-judge-pairs");
         }
 
         // local-global aggregation: each producing subtask folds its observations into partial
@@ -115,8 +123,15 @@ public final class LlmSloJob {
                 .transform("cohort-partials", TypeInformation.of(PartialBucket.class),
                         new LocalAggregationOperator(new CohortKeys(cfg.groupingSets), cfg.slo.sketched(), interval))
                 .uid("cohort-partials");
-        BroadcastStream<Long> progress = partials.getSideOutput(LocalAggregationOperator.PROGRESS)
-                .broadcast(SloEvaluatorFunction.PROGRESS);
+        DataStream<Either<Long, EvaluatorBroadcast.PooledPair>> toEvaluators = partials.getSideOutput(LocalAggregationOperator.PROGRESS)
+                .map(EvaluatorBroadcast::progress, EvaluatorBroadcast.TYPE)
+                .name("job-progress")
+                .uid("job-progress");
+        if (pooledPairs != null) {
+            toEvaluators = toEvaluators.union(pooledPairs);
+        }
+        BroadcastStream<Either<Long, EvaluatorBroadcast.PooledPair>> progress =
+                toEvaluators.broadcast(SloEvaluatorFunction.PROGRESS, SloEvaluatorFunction.POOLED);
 
         // the global cohort cap (DESIGN §7b): first sightings of values (not events) → admission per
         // dimension in event time → decisions broadcast to the relabel before the evaluator's shuffle

@@ -2,6 +2,7 @@ package io.llmslo.slo;
 
 import io.llmslo.ppi.PpiEstimator;
 import io.llmslo.ppi.PpiMoments;
+import io.llmslo.ppi.RoganGladen;
 import io.llmslo.slo.alert.AlertInput;
 import io.llmslo.slo.alert.AlertPolicy;
 import io.llmslo.slo.alert.BurnRateAlertPolicy;
@@ -23,10 +24,19 @@ import java.util.Map;
  *   <li><b>Which pairs</b>: the cohort's own pairs over the SLO window when it holds at least
  *       {@code minPairs} (scope {@value #SCOPE_WINDOW}); otherwise the cohort's pairs over the longer
  *       calibration window (scope {@value #SCOPE_CALIBRATION}): the judge-vs-human difference is
- *       assumed steady over that span. Without enough pairs in either, no estimate.
- *   <li><b>Gate</b>: over the calibration window the cohort needs at least {@code minPairs} pairs
- *       and a weighted agreement on useful of at least {@code minAgreement}; otherwise the row says
- *       {@value #UNCALIBRATED} and the judge's alerts do not page (nothing opens; open ones resolve).
+ *       assumed steady over that span; otherwise the pairs of ALL the job's traffic over the
+ *       calibration window ({@link PooledPairs}, scope {@value #SCOPE_POOLED}) with the cohort's
+ *       own judged counts. Pooled pairs come from another population, so they do not correct by
+ *       PPI (which adds the pool's mean human-minus-judge difference, a quantity that moves with
+ *       the pool's own useful rate) but through the judge's error rates ({@link RoganGladen}):
+ *       the judge's pass rate on useful answers and on the others is assumed the same across
+ *       cohorts over that span (a judge as lenient on a small cohort as on the rest), while the
+ *       cohorts' useful rates may differ. Without enough pairs in any, no estimate.
+ *   <li><b>Gate</b>: over the calibration window the pairs that correct (the cohort's own, or
+ *       the pool's when it uses them) must be at least {@code minPairs} with a weighted agreement
+ *       on useful of at least {@code minAgreement}; otherwise the row says {@value #UNCALIBRATED}
+ *       and the judge's alerts do not page (nothing opens; open ones resolve). A cohort whose own
+ *       calibration-window pairs suffice is judged on them, even if the pool's agree better.
  *   <li><b>Alerts</b> use the corrected estimate: every tier window's counts are replaced by the
  *       effective counts of its PPI++ estimate (judged counts of that window, the pairs above), so
  *       the burn-rate rule with its significance guard sees the corrected rate with the precision
@@ -39,6 +49,7 @@ public final class JudgeCorrection implements Serializable {
 
     public static final String SCOPE_WINDOW = "cohort_slo_window";
     public static final String SCOPE_CALIBRATION = "cohort_calibration_window";
+    public static final String SCOPE_POOLED = "pooled_calibration_window";
     public static final String UNCALIBRATED = "judge_uncalibrated";
     /** Two-sided level of the reported interval: 95 %. */
     private static final double ALPHA = 0.05;
@@ -46,6 +57,8 @@ public final class JudgeCorrection implements Serializable {
     private final int minPairs;
     private final long calibrationWindowMs;
     private final double minAgreement;
+    /** The job's pairs as this subtask holds them; null without pooling (unit tests, benchmarks). */
+    private final transient PooledPairs pooled;
 
     /**
      * @param minPairs pairs needed to correct per cohort and to know the judge's agreement
@@ -53,9 +66,19 @@ public final class JudgeCorrection implements Serializable {
      * @param minAgreement the strictest {@code min_agreement} of the job's rubrics
      */
     public JudgeCorrection(int minPairs, Duration calibrationWindow, double minAgreement) {
+        this(minPairs, calibrationWindow.toMillis(), minAgreement, null);
+    }
+
+    private JudgeCorrection(int minPairs, long calibrationWindowMs, double minAgreement, PooledPairs pooled) {
         this.minPairs = minPairs;
-        this.calibrationWindowMs = calibrationWindow.toMillis();
+        this.calibrationWindowMs = calibrationWindowMs;
         this.minAgreement = minAgreement;
+        this.pooled = pooled;
+    }
+
+    /** This correction with the pooled scope, reading the pairs of one evaluator subtask. */
+    public JudgeCorrection withPooled(PooledPairs pairs) {
+        return new JudgeCorrection(minPairs, calibrationWindowMs, minAgreement, pairs);
     }
 
     /** The corrected figures of one evaluation: new columns of {@code slo_status} / {@code slo_history}. */
@@ -79,15 +102,16 @@ public final class JudgeCorrection implements Serializable {
 
     /** Adds pairs to their minute and hour buckets; they count nowhere else (not in n, good or C(x)). */
     void addPairs(long minuteEnd, PpiMoments pairs, SeriesState s) throws Exception {
-        addTo(s.minutes(), minuteEnd, pairs);
-        addTo(s.hours(), TimeBuckets.endOf(minuteEnd, TimeBuckets.HOUR), pairs);
+        addTo(s.minutes(), minuteEnd, pairs, 0);
+        addTo(s.hours(), TimeBuckets.endOf(minuteEnd, TimeBuckets.HOUR), pairs, MinuteMask.bit(minuteEnd));
     }
 
-    private static void addTo(BucketStore store, long end, PpiMoments pairs) throws Exception {
+    private static void addTo(BucketStore store, long end, PpiMoments pairs, long minuteBit) throws Exception {
         Bucket b = store.get(end);
         if (b == null) {
             b = new Bucket();
         }
+        b.minutes |= minuteBit;
         if (b.pairs == null) {
             b.pairs = new PpiMoments();
         }
@@ -109,9 +133,7 @@ public final class JudgeCorrection implements Serializable {
             sum.addPairs(wholeHours(floorHour, length, s, slot));
             minutesFrom = floorHour;
         }
-        for (long m = minutesFrom + TimeBuckets.MINUTE; m <= now; m += TimeBuckets.MINUTE) {
-            add(sum, s.minutes().get(m), 1);
-        }
+        MinuteMask.forEach(minutesFrom, now, s.hours(), m -> add(sum, s.minutes().get(m), 1));
         return sum;
     }
 
@@ -161,28 +183,64 @@ public final class JudgeCorrection implements Serializable {
         PpiMoments own = pairs(now, windowMs, s, 0);
         long calibrationMs = Math.max(windowMs, Math.min(calibrationWindowMs, lookbackMs));
         PpiMoments calibration = pairs(now, calibrationMs, s, 1);
-        PpiMoments labeled = own.pairs >= minPairs ? own : calibration.pairs >= minPairs ? calibration : null;
-        String scope = labeled == null ? null : labeled == own ? SCOPE_WINDOW : SCOPE_CALIBRATION;
-        double agreement = calibration.agreement();
-        boolean calibrated = calibration.pairs >= minPairs && agreement >= minAgreement;
-        PpiEstimator.Estimate e = labeled == null ? null
-                : PpiEstimator.estimate(PpiMoments.of(slo.n(), slo.good(), labeled), ALPHA);
+        Scope sc = scope(own, calibration, () -> pooled == null ? null : pooled.pairs(now, calibrationMs));
+        PpiMoments labeled = sc.labeled();
+        PpiEstimator.Estimate e = labeled == null ? null : estimate(PpiMoments.of(slo.n(), slo.good(), labeled), sc.name());
+        double agreement = sc.gatedOn().agreement();
         Columns cols = new Columns(e == null ? null : e.theta(), e == null ? null : e.ciLow(),
-                e == null ? null : e.ciHigh(), e == null ? null : e.lambda(), slo.n(),
-                labeled == null ? own.pairs : labeled.pairs, scope, Double.isNaN(agreement) ? null : agreement,
-                calibration.pairs, calibrated ? null : UNCALIBRATED);
+                e == null ? null : e.ciHigh(), e == null || Double.isNaN(e.lambda()) ? null : e.lambda(), slo.n(),
+                labeled == null ? own.pairs : labeled.pairs, sc.name(), Double.isNaN(agreement) ? null : agreement,
+                sc.gatedOn().pairs, sc.calibrated() ? null : UNCALIBRATED);
         Map<Duration, WindowCounts> windows = new HashMap<>();
         for (Map.Entry<Duration, WindowCounts> w : raw.windows().entrySet()) {
-            windows.put(w.getKey(), calibrated && labeled != null ? effective(w.getValue(), labeled) : WindowCounts.NONE);
+            windows.put(w.getKey(), sc.calibrated() && labeled != null
+                    ? effective(w.getValue(), labeled, sc.name()) : WindowCounts.NONE);
         }
         AlertInput corrected = new AlertInput(raw.now(), raw.cohort(), windows, raw.status(), raw.pValue(), raw.n(),
                 null);
         return new Result(cols, corrected);
     }
 
+    /**
+     * Which pairs correct and which decide the gate.
+     *
+     * @param name the {@code judge_scope}, null without an estimate
+     * @param labeled the pairs that correct, null without an estimate
+     * @param gatedOn the calibration-window pairs whose count and agreement decide the gate (also
+     *     the row's {@code judge_calibration_pairs} and {@code judge_agreement})
+     */
+    record Scope(String name, PpiMoments labeled, PpiMoments gatedOn, boolean calibrated) {}
+
+    /**
+     * Own SLO window → own calibration window → pooled calibration window → none. The pool is
+     * asked for (a map lookup and ≤ 60 minute buckets) only when the cohort's own pairs are too few.
+     */
+    Scope scope(PpiMoments own, PpiMoments calibration, java.util.function.Supplier<PpiMoments> pool) {
+        if (own.pairs >= minPairs) {
+            return new Scope(SCOPE_WINDOW, own, calibration, calibrated(calibration));
+        }
+        if (calibration.pairs >= minPairs) {
+            return new Scope(SCOPE_CALIBRATION, calibration, calibration, calibrated(calibration));
+        }
+        PpiMoments pooledPairs = pool.get();
+        if (pooledPairs != null && pooledPairs.pairs >= minPairs) {
+            return new Scope(SCOPE_POOLED, pooledPairs, pooledPairs, calibrated(pooledPairs));
+        }
+        return new Scope(null, null, calibration, false);
+    }
+
+    private boolean calibrated(PpiMoments pairs) {
+        return pairs.pairs >= minPairs && pairs.agreement() >= minAgreement;
+    }
+
+    /** PPI++ on the cohort's own pairs; the judge's error rates on pooled ones (see the class comment). */
+    static PpiEstimator.Estimate estimate(PpiMoments m, String scope) {
+        return SCOPE_POOLED.equals(scope) ? RoganGladen.estimate(m, ALPHA) : PpiEstimator.estimate(m, ALPHA);
+    }
+
     /** Effective counts of the PPI++ estimate of one window: its judged counts, the given pairs. */
-    static WindowCounts effective(WindowCounts judged, PpiMoments labeled) {
-        PpiEstimator.Estimate e = PpiEstimator.estimate(PpiMoments.of(judged.n(), judged.good(), labeled), ALPHA);
+    static WindowCounts effective(WindowCounts judged, PpiMoments labeled, String scope) {
+        PpiEstimator.Estimate e = estimate(PpiMoments.of(judged.n(), judged.good(), labeled), scope);
         return e == null ? WindowCounts.NONE : new WindowCounts(e.effectiveN(), e.effectiveGood());
     }
 

@@ -20,6 +20,8 @@ import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.util.Collector;
+import io.llmslo.slo.EvaluatorBroadcast.PooledPair;
+import org.apache.flink.types.Either;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -34,11 +36,17 @@ import org.apache.flink.util.OutputTag;
  * for every series, instead of ticking on through empty windows.
  */
 public class SloEvaluatorFunction
-        extends KeyedBroadcastProcessFunction<String, PartialBucket, Long, SloStatus> {
+        extends KeyedBroadcastProcessFunction<String, PartialBucket, Either<Long, PooledPair>, SloStatus> {
 
     /** Broadcast state: "end" → latest observation time of the job, rounded up to the interval. */
     public static final MapStateDescriptor<String, Long> PROGRESS =
             new MapStateDescriptor<>("event-time-progress", Types.STRING, Types.LONG);
+    /**
+     * Broadcast state: minute end → the job's pooled judge pairs of that minute ({@link PooledPairs});
+     * registered by jobs with a judge correction.
+     */
+    public static final MapStateDescriptor<Long, io.llmslo.ppi.PpiMoments> POOLED = new MapStateDescriptor<>(
+            "pooled-judge-pairs", Types.LONG, TypeInformation.of(io.llmslo.ppi.PpiMoments.class));
 
     public static final OutputTag<AlertEvent> ALERTS =
             new OutputTag<>("slo-alerts", TypeInformation.of(AlertEvent.class));
@@ -65,6 +73,10 @@ public class SloEvaluatorFunction
     private transient BucketStore runningCountStore;
 
     private transient io.llmslo.metrics.SeriesGauge seriesGauge;
+    /** The pooled pairs of this subtask (null without a judge correction), rebuilt from {@link #POOLED}. */
+    private transient PooledPairs pooled;
+    private transient boolean pooledLoaded;
+    private transient long pooledPrunedUpTo;
 
     /** Bounds the sketch cache's memory (a merged sketch is a few KB). */
     private static final int MAX_CACHED_SKETCHES = 4096;
@@ -84,8 +96,12 @@ public class SloEvaluatorFunction
     public void open(OpenContext ctx) {
         seriesGauge = new io.llmslo.metrics.SeriesGauge(getRuntimeContext().getMetricGroup());
         engines = new HashMap<>();
+        pooled = judgeCorrection == null ? null : new PooledPairs();
+        pooledLoaded = false;
+        pooledPrunedUpTo = Long.MIN_VALUE;
+        JudgeCorrection judge = pooled == null ? null : judgeCorrection.withPooled(pooled);
         for (SloDefinition d : catalog.all()) {
-            engines.put(d.name(), new SloEngine(d, interval, AlertPolicies.forDefinition(d), judgeCorrection));
+            engines.put(d.name(), new SloEngine(d, interval, AlertPolicies.forDefinition(d), judge));
         }
         minutes = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("minute-buckets", Types.LONG, TypeInformation.of(Bucket.class)));
@@ -174,11 +190,62 @@ public class SloEvaluatorFunction
     }
 
     @Override
-    public void processBroadcastElement(Long end, Context ctx, Collector<SloStatus> out) throws Exception {
+    public void processBroadcastElement(Either<Long, PooledPair> e, Context ctx,
+            Collector<SloStatus> out) throws Exception {
+        if (e.isRight()) {
+            addPooled(e.right(), ctx);
+            return;
+        }
+        long end = e.left();
         BroadcastState<String, Long> jobProgress = ctx.getBroadcastState(PROGRESS);
         Long current = jobProgress.get("end");
         if (current == null || end > current) {
             jobProgress.put("end", end);
+        }
+    }
+
+    /**
+     * Determinism of the pooled scope (DESIGN §4.3): the evaluation at instant t (a timer) runs
+     * once this operator's watermark — the minimum of the partials' and of this broadcast input's
+     * — has reached t. A pair with time ≤ t that is not late is emitted upstream before its
+     * producer's watermark passes its time, so it has reached every subtask before the watermark
+     * reaches t; pairs of later minutes that are already here (read ahead) are not summed
+     * ({@link PooledPairs#pairs} stops at t). So an evaluation sees exactly the pairs with time ≤ t,
+     * whatever the arrival order and parallelism; a late pair counts from the next evaluation on,
+     * as a late partial does in a series' own buckets. Minute sums add in arrival order: with
+     * non-integer weights two subtasks may differ in the last bits of a double.
+     */
+    private void addPooled(PooledPair p, Context ctx) throws Exception {
+        if (pooled == null) {
+            return;
+        }
+        BroadcastState<Long, io.llmslo.ppi.PpiMoments> state = ctx.getBroadcastState(POOLED);
+        loadPooled(state);
+        prunePooled(ctx.currentWatermark(), state);
+        if (PooledPairs.kept(p.minuteEnd(), pooledPrunedUpTo)) {
+            state.put(p.minuteEnd(), pooled.add(p.minuteEnd(), p.moments()).copy());
+        }
+    }
+
+    private void loadPooled(ReadOnlyBroadcastState<Long, io.llmslo.ppi.PpiMoments> state) throws Exception {
+        if (!pooledLoaded) {
+            pooled.load(state.immutableEntries());
+            pooledLoaded = true;
+        }
+    }
+
+    /** Drops pooled minutes beyond the judge SLO's hour retention (plus a day) behind the watermark. */
+    private void prunePooled(long watermark, BroadcastState<Long, io.llmslo.ppi.PpiMoments> state) throws Exception {
+        SloEngine judge = engines.get(SloCatalog.JUDGE_HIGH);
+        if (judge == null || watermark == Long.MIN_VALUE) {
+            return;
+        }
+        long cut = TimeBuckets.floorTo(watermark - judge.hourRetentionMs() - TimeBuckets.DAY, TimeBuckets.HOUR);
+        if (cut > pooledPrunedUpTo) {
+            for (long m : pooled.prune(cut)) {
+                state.remove(m);
+            }
+            pooledPrunedUpTo = cut;
         }
     }
 
@@ -194,6 +261,13 @@ public class SloEvaluatorFunction
             return;
         }
         if (cum.cleanupAt == at) {
+            AlertState open = firing.value();
+            if (open != null && !open.isEmpty()) {
+                // an open alert is never dropped silently: the series waits for data to resolve it
+                cum.cleanupAt = SeriesProgress.NONE;
+                progress.update(cum);
+                return;
+            }
             clearAll();
             sketchCaches.remove(ctx.getCurrentKey());
             return;
@@ -212,8 +286,13 @@ public class SloEvaluatorFunction
             progress.update(cum);
             return;
         }
+        if (pooled != null && key[0].equals(SloCatalog.JUDGE_HIGH)) {
+            loadPooled(ctx.getBroadcastState(POOLED)); // after a restore, before any pooled pair arrives
+        }
         AlertState open = orNew(firing.value(), AlertState::new);
-        SketchCache cache = sketchCaches.computeIfAbsent(ctx.getCurrentKey(), k -> new SketchCache());
+        // only quantile/tail SLOs and the judge correction keep merges in memory
+        SketchCache cache = engine.definition().sketched() || SloCatalog.JUDGE_HIGH.equals(key[0])
+                ? sketchCaches.computeIfAbsent(ctx.getCurrentKey(), k -> new SketchCache()) : null;
         TailBaseline baseline = null;
         if (engine.definition().kind() == SloKind.TAIL_BLOWUP) {
             baseline = orNew(tail.value(), TailBaseline::new);
@@ -237,55 +316,71 @@ public class SloEvaluatorFunction
         engine.prune(at, series);
 
         long following = at + interval;
-        if (last > following && open.isEmpty()) {
-            // later data is already in state (a replay read ahead, or past a gap): whether the
-            // window at the next boundary holds data is read from the buckets, not from maxT,
-            // and an empty stretch is skipped to the boundary after the next data, so a gap of
-            // years costs one step, not one per interval (DESIGN §7b); the rows are the same as
-            // when that data arrives after the watermark
-            following = nextHoldingData(following, engine.windowMs(), last);
+        boolean step = windowHoldsData(at, following, engine.windowMs(), cum, last);
+        if (!step && !open.isEmpty()) {
+            // an open alert keeps its series stepping while data is still leaving the windows the
+            // evaluation reads (burn rates, budget, a resolve held for a while); after that every
+            // step would repeat the last row at a later time, so the series idles with its alert
+            // open until data comes: a gap of years costs a bounded number of steps (DESIGN §7b)
+            long latest = last <= following ? last : cum.dataTo;
+            step = latest > following - engine.hourRetentionMs();
         }
-        boolean windowHoldsData = last > following - engine.windowMs();
-        if (windowHoldsData || !open.isEmpty()) {
+        if (!step && last > following) {
+            // later data is already in state (a replay read ahead, or past a gap): skip the empty
+            // stretch to the boundary after the next data, one step, not one per interval; the
+            // rows are the same as when that data arrives after the watermark
+            following = TimeBuckets.endOf(firstDataAfter(following, last), interval);
+            step = true;
+        }
+        if (step) {
             ctx.timerService().registerEventTimeTimer(following);
             cum.nextEval = following;
         } else {
             cum.nextEval = SeriesProgress.NONE;
-            // keep the buckets for the trend and budget if traffic resumes, then drop everything;
-            // +1 ms keeps this timer distinct from evaluation boundaries
-            scheduleCleanup(ctx.timerService(), cum, last + engine.hourRetentionMs() + 1);
+            if (open.isEmpty()) {
+                // keep the buckets for the trend and budget if traffic resumes, then drop everything;
+                // +1 ms keeps this timer distinct from evaluation boundaries
+                scheduleCleanup(ctx.timerService(), cum, last + engine.hourRetentionMs() + 1);
+            }
         }
         progress.update(cum);
     }
 
     /**
-     * {@code following} when its window holds data, else the boundary after the earliest later
-     * bucket. Windows up to 6 h are exact to the minute (minute buckets), longer ones start at a
-     * whole hour (hour buckets), as the engine sums them.
+     * Whether the SLO window ending at {@code following} holds data. Without data ahead of the
+     * evaluations the latest observation says it; with data read ahead, the latest bucket at or
+     * before the evaluation just made ({@link SeriesProgress#dataTo}, kept by the engine) or one
+     * of the few minutes up to {@code following}: no scan of the buckets per evaluation.
      */
-    private long nextHoldingData(long following, long windowMs, long last) throws Exception {
-        boolean minutes = windowMs <= 6 * TimeBuckets.HOUR;
-        long from = minutes ? following - windowMs : TimeBuckets.floorTo(following, TimeBuckets.HOUR) - windowMs;
+    private boolean windowHoldsData(long at, long following, long windowMs, SeriesProgress cum, long last)
+            throws Exception {
+        long from = following - windowMs;
+        if (last <= following) {
+            return last > from;
+        }
+        if (cum.dataTo > from) {
+            return true;
+        }
+        for (long m = Math.max(at, from) + TimeBuckets.MINUTE; m <= following; m += TimeBuckets.MINUTE) {
+            if (minuteStore.get(m) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The earliest minute bucket after {@code after}: one scan, made only where an empty stretch
+     * begins (the series then jumps past it), never per evaluation.
+     */
+    private long firstDataAfter(long after, long last) throws Exception {
         long next = Long.MAX_VALUE;
         for (Map.Entry<Long, Bucket> e : minuteStore.entries()) {
-            long end = e.getKey();
-            if (minutes && end > from && end <= following) {
-                return following;
-            }
-            if (end > following) {
-                next = Math.min(next, end);
+            if (e.getKey() > after) {
+                next = Math.min(next, e.getKey());
             }
         }
-        for (Map.Entry<Long, Bucket> e : hourStore.entries()) {
-            long end = e.getKey();
-            if (!minutes && end > from && end - TimeBuckets.HOUR < following) {
-                return following;
-            }
-            if (end > following) {
-                next = Math.min(next, end - TimeBuckets.HOUR + TimeBuckets.MINUTE);
-            }
-        }
-        return TimeBuckets.endOf(next == Long.MAX_VALUE ? last : next, interval);
+        return next == Long.MAX_VALUE ? last : next;
     }
 
     /** One state read (RocksDB deserializes on every value() call), a fresh value if none. */

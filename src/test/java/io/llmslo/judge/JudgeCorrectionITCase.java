@@ -30,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       others: its raw pass rate (≈ 0.82) sits far below the 0.92 target everywhere, so raw judge
  *       alerts would fire on every cohort. The corrected estimate tracks the simulated human rate
  *       per cohort within its interval; the stationary cohort gets no judge alert; the injected
- *       regression (rag from day 20) moves the corrected estimate and alerts.
+ *       regression (rag from day 20) moves the corrected estimate and alerts. A cohort people
+ *       rarely rate (batch, ~1.5 pairs a day) is corrected by the pooled pairs of all traffic
+ *       through the judge's error rates, unmoved by rag's regression, and does not page.
  *   <li>A judge-model swap mid-stream: the server starts answering at random; the rolling
  *       calibration notices (the calibration alert names the judge model) and gates the judge's
  *       alerts, although people's verdicts regress at the same time.
@@ -63,6 +65,11 @@ class JudgeCorrectionITCase {
      */
     void traffic(int days, int perDay, List<String> surfaces, UsefulRate useful, long swapAt, double ratedShare)
             throws Exception {
+        traffic(days, perDay, surfaces, useful, swapAt, s -> ratedShare);
+    }
+
+    void traffic(int days, int perDay, List<String> surfaces, UsefulRate useful, long swapAt,
+            java.util.function.ToDoubleFunction<String> ratedShare) throws Exception {
         SplittableRandom rnd = new SplittableRandom(42);
         try (BufferedWriter responses = Files.newBufferedWriter(dir.resolve("responses.jsonl"));
                 BufferedWriter ratings = Files.newBufferedWriter(dir.resolve("ratings.jsonl"));
@@ -78,7 +85,7 @@ class JudgeCorrectionITCase {
                             + "\"outcome\":\"success\",\"total_ms\":900,\"prompt\":\"question %s\","
                             + "\"response\":\"answer id=%s quality=%s era=%d\"}\n")
                             .formatted(id, t, surface, id, id, good ? "good" : "bad", era));
-                    if (rnd.nextDouble() < ratedShare) {
+                    if (rnd.nextDouble() < ratedShare.applyAsDouble(surface)) {
                         ratings.write("{\"request_id\":\"%s\",\"ts\":%d,\"rater_id\":\"rater-1\",\"score\":%d,\"useful\":%b}\n"
                                 .formatted(id, t + 2 * HOUR, good ? 5 : 2, good));
                     }
@@ -135,8 +142,9 @@ class JudgeCorrectionITCase {
     @Test
     void aBiasedJudgeIsCorrectedPerCohortAndOnlyTheRealRegressionAlerts() throws Exception {
         long regression = T0 + 20 * DAY;
-        traffic(30, 150, List.of("chat", "rag"), (s, t) -> s.equals("rag") && t >= regression ? 0.5 : 0.95,
-                Long.MAX_VALUE, 0.4);
+        // batch: people rarely rate it (~1.5 pairs a day, never 25 in the 7-day calibration window)
+        traffic(30, 150, List.of("chat", "rag", "batch"), (s, t) -> s.equals("rag") && t >= regression ? 0.5 : 0.95,
+                Long.MAX_VALUE, s -> s.equals("batch") ? 0.01 : 0.4);
         try (FakeJudgeServer server = new FakeJudgeServer()) {
             server.answering(JudgeCorrectionITCase::judge);
             JobRunner.run(job(server.baseUrl("openai"), "{window: 7d, min_pairs: 25}"));
@@ -181,6 +189,31 @@ class JudgeCorrectionITCase {
         // the injected regression alerts, after it began
         assertThat(alerts).anyMatch(a -> a.get("cohort").equals("surface=rag") && a.get("state").equals("firing"));
         assertThat(alerts).allMatch(a -> Tables.asTimestamp(a.get("at")) > regression);
+        assertThat(alerts).noneMatch(a -> a.get("cohort").equals("surface=batch"));
+
+        // the rarely rated cohort is corrected by the pooled pairs of all traffic (it had no estimate before)
+        int pooledCovered = 0;
+        int pooledChecked = 0;
+        for (Map<String, Object> r : Tables.rows(db(), "SELECT * FROM slo_history WHERE slo = 'quality.judge_high'"
+                + " AND cohort = 'surface=batch' ORDER BY eval_time")) {
+            long at = Tables.asTimestamp(r.get("eval_time"));
+            assertThat(r.get("judge_scope")).isIn(null, "pooled_calibration_window"); // never 25 own pairs
+            if (at % DAY != 12 * HOUR || at < T0 + DAY) {
+                continue;
+            }
+            assertThat(r.get("judge_scope")).isEqualTo("pooled_calibration_window");
+            assertThat(r.get("judge_lambda")).isNull();
+            pooledChecked++;
+            if (Tables.asDouble(r.get("judge_corrected_low")) <= 0.95 && 0.95 <= Tables.asDouble(r.get("judge_corrected_high"))) {
+                pooledCovered++;
+            }
+        }
+        System.out.printf("pooled estimate of the rarely rated cohort covered the simulated human rate on %d of %d daily checks%n",
+                pooledCovered, pooledChecked);
+        assertThat(pooledChecked).isGreaterThan(25);
+        // the pool assumes the judge's error rates are the same across cohorts (they are here, while
+        // rag's useful rate regresses from day 20): daily checks of overlapping windows, 80 % of 95 %
+        assertThat(pooledCovered).isGreaterThanOrEqualTo((int) Math.ceil(0.80 * pooledChecked));
         Map<String, Object> rag = Tables.rows(db(),
                 "SELECT * FROM slo_status WHERE slo = 'quality.judge_high' AND cohort = 'surface=rag'").get(0);
         assertThat(Tables.asDouble(rag.get("judge_corrected_low"))).isLessThan(0.5);

@@ -71,6 +71,71 @@ class PpiEstimatorTest {
         assertThat(e.ciLow()).isCloseTo(0.117980466153328, within(1e-9));
     }
 
+    /**
+     * Pooled pairs through the judge's error rates (RoganGladen): the "pooled" line of
+     * ppi_reference.py (numpy over the arrays), and by hand: 30 pairs, 26 useful of which the
+     * judge passed 23 (a = 23/26), 4 not useful of which it passed 1 (b = 1/4); a cohort of 12
+     * judged with 6 passed (q = 1/2): θ = (1/2 − 1/4) / (23/26 − 1/4) = 0.393939…
+     */
+    @Test
+    void pooledPairsCorrectThroughTheJudgesErrorRates() {
+        int[] y = new int[30];
+        int[] yHat = new int[30];
+        for (int i = 0; i < 30; i++) {
+            y[i] = i < 20 || i >= 24 ? 1 : 0;
+            yHat[i] = i < 17 || i == 20 || i >= 24 ? 1 : 0;
+        }
+        PpiEstimator.Estimate e = RoganGladen.estimate(moments(y, yHat, null, 6, 12), 0.05);
+        assertThat(e.theta()).isCloseTo(0.393939393939394, within(1e-12));
+        assertThat(e.se()).isCloseTo(0.322819948562233, within(1e-12));
+        assertThat(e.ciLow()).isCloseTo(-0.238776078733655, within(1e-9));
+        assertThat(e.ciHigh()).isCloseTo(1.026654866612443, within(1e-9));
+        assertThat(e.lambda()).isNaN();
+        // weights that scale together change nothing (ratios of weighted sums)
+        double[] w = new double[30];
+        java.util.Arrays.fill(w, 3.0);
+        assertThat(RoganGladen.estimate(moments(y, yHat, w, 6, 12), 0.05).se()).isCloseTo(e.se(), within(1e-12));
+        // no pairs of one verdict, or a judge no better than chance: no estimate
+        assertThat(RoganGladen.estimate(moments(new int[] {1, 1}, new int[] {1, 0}, null, 1, 2), 0.05)).isNull();
+        assertThat(RoganGladen.estimate(moments(new int[] {1, 0}, new int[] {0, 1}, null, 1, 2), 0.05)).isNull();
+    }
+
+    /**
+     * Seeded coverage: cohorts whose useful rates differ (0.95 for the one estimated, 0.70 for the
+     * pool), the same judge (passes 85 % of useful answers, 10 % of the others). The pooled
+     * estimate of the small cohort (300 judged, the pool's 1 000 pairs) covers 0.95 in ≥ 93 % of
+     * 1 000 runs, where PPI on the same pooled pairs (the pool's mean difference) would not.
+     */
+    @Test
+    void pooledErrorRatesCoverACohortWhoseRateDiffersFromThePool() {
+        SplittableRandom rnd = new SplittableRandom(77);
+        int covered = 0;
+        int ppiCovered = 0;
+        for (int run = 0; run < 1000; run++) {
+            PpiMoments m = new PpiMoments();
+            for (int i = 0; i < 300; i++) {
+                boolean useful = rnd.nextDouble() < 0.95;
+                m.addJudged(rnd.nextDouble() < (useful ? 0.85 : 0.10));
+            }
+            for (int i = 0; i < 1000; i++) {
+                boolean useful = rnd.nextDouble() < 0.70;
+                m.addPair(useful, rnd.nextDouble() < (useful ? 0.85 : 0.10), 1.0);
+            }
+            PpiEstimator.Estimate e = RoganGladen.estimate(m, 0.05);
+            if (e.ciLow() <= 0.95 && 0.95 <= e.ciHigh()) {
+                covered++;
+            }
+            PpiEstimator.Estimate p = PpiEstimator.estimate(m, 0.05);
+            if (p.ciLow() <= 0.95 && 0.95 <= p.ciHigh()) {
+                ppiCovered++;
+            }
+        }
+        System.out.printf("pooled coverage of 0.95 (pool at 0.70) over 1000 runs: error rates %d, PPI %d%n",
+                covered, ppiCovered);
+        assertThat(covered).isGreaterThanOrEqualTo(930);
+        assertThat(ppiCovered).isLessThan(500);
+    }
+
     @Test
     void noPairsOrNoJudgedMeansNoEstimate() {
         assertThat(PpiEstimator.estimate(new PpiMoments().addJudged(true), 0.05)).isNull();

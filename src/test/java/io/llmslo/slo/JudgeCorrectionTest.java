@@ -175,6 +175,117 @@ class JudgeCorrectionTest {
         assertThat(j.corrected()).isCloseTo(0.96, within(0.06));
     }
 
+    static PpiMoments pairs(int agree, int disagree) {
+        PpiMoments m = new PpiMoments();
+        for (int i = 0; i < agree; i++) {
+            m.addPair(true, true, 1);
+        }
+        for (int i = 0; i < disagree; i++) {
+            m.addPair(true, false, 1);
+        }
+        return m;
+    }
+
+    /** Own SLO window → own calibration window → pooled calibration window → none; which pairs gate. */
+    @Test
+    void theScopeIsOwnWindowThenOwnCalibrationThenPooledThenNone() {
+        JudgeCorrection c = new JudgeCorrection(30, Duration.ofDays(7), 0.8);
+        PpiMoments goodPool = pairs(90, 10); // agreement 0.9
+        PpiMoments badPool = pairs(60, 40); // agreement 0.6
+        // enough own pairs in the SLO window: the pool is not even asked for
+        JudgeCorrection.Scope s = c.scope(pairs(30, 0), pairs(50, 0), () -> {
+            throw new AssertionError("pool asked for");
+        });
+        assertThat(s.name()).isEqualTo(JudgeCorrection.SCOPE_WINDOW);
+        assertThat(s.labeled().pairs).isEqualTo(30);
+        assertThat(s.gatedOn().pairs).isEqualTo(50);
+        assertThat(s.calibrated()).isTrue();
+        // enough own pairs over the calibration window only; its own bad agreement gates, a good pool does not save it
+        s = c.scope(pairs(5, 0), pairs(20, 15), () -> goodPool);
+        assertThat(s.name()).isEqualTo(JudgeCorrection.SCOPE_CALIBRATION);
+        assertThat(s.labeled().pairs).isEqualTo(35);
+        assertThat(s.calibrated()).isFalse();
+        // too few own pairs: the pool corrects, and the pool's count and agreement gate
+        s = c.scope(pairs(2, 0), pairs(6, 0), () -> goodPool);
+        assertThat(s.name()).isEqualTo(JudgeCorrection.SCOPE_POOLED);
+        assertThat(s.labeled()).isSameAs(goodPool);
+        assertThat(s.gatedOn()).isSameAs(goodPool);
+        assertThat(s.calibrated()).isTrue();
+        s = c.scope(pairs(2, 0), pairs(6, 0), () -> badPool);
+        assertThat(s.name()).isEqualTo(JudgeCorrection.SCOPE_POOLED);
+        assertThat(s.calibrated()).as("pooled agreement 0.6 < 0.8").isFalse();
+        // a pool with too few pairs, or none (no pooling): no estimate, uncalibrated on the cohort's own pairs
+        s = c.scope(pairs(2, 0), pairs(6, 0), () -> pairs(29, 0));
+        assertThat(s.name()).isNull();
+        assertThat(s.labeled()).isNull();
+        assertThat(s.gatedOn().pairs).isEqualTo(6);
+        assertThat(s.calibrated()).isFalse();
+        assertThat(c.scope(pairs(2, 0), pairs(6, 0), () -> null).name()).isNull();
+    }
+
+    /**
+     * A small cohort with ~2 pairs a day (never 30 in 7 days) corrected by the pairs of all the
+     * job's traffic: scope pooled, its own judged counts, and no page while stationary; without
+     * the pool it has no estimate at all.
+     */
+    @Test
+    void aSmallCohortIsCorrectedByThePooledPairsOfAllTraffic() throws Exception {
+        JudgeCorrection base = new JudgeCorrection(30, Duration.ofDays(7), 0.6);
+        PooledPairs pooled = new PooledPairs();
+        Driver small = new Driver(base.withPooled(pooled));
+        Driver alone = new Driver(base);
+        SplittableRandom rnd = new SplittableRandom(12);
+        SplittableRandom poolRnd = new SplittableRandom(13);
+        List<Pending> ratings = new ArrayList<>();
+        for (long t = T0; t < T0 + 4 * DAY; t += MIN) {
+            boolean y = rnd.nextDouble() < 0.96;
+            boolean pass = rnd.nextDouble() < (y ? 0.75 : 0.20);
+            small.judged(t, pass);
+            alone.judged(t, pass);
+            if (rnd.nextDouble() < 0.0015) {
+                ratings.add(new Pending(t + HOUR, y, pass, 1.0));
+            }
+            // the rest of the job: 10 times the traffic, same judge, same human rate, one in ten rated
+            for (int k = 0; k < 10; k++) {
+                boolean py = poolRnd.nextDouble() < 0.96;
+                boolean ppass = poolRnd.nextDouble() < (py ? 0.75 : 0.20);
+                if (poolRnd.nextDouble() < 0.1) {
+                    long m = TimeBuckets.endOf(t + HOUR, MIN);
+                    pooled.add(m, new PpiMoments().addPair(py, ppass, 1.0));
+                }
+            }
+            while (!ratings.isEmpty() && ratings.get(0).t() <= t) {
+                Pending p = ratings.remove(0);
+                small.pair(p.t(), p.useful(), p.pass(), p.w());
+                alone.pair(p.t(), p.useful(), p.pass(), p.w());
+                // the small cohort's pairs are in the pool too (every pair of the job is)
+                pooled.add(TimeBuckets.endOf(p.t(), MIN), new PpiMoments().addPair(p.useful(), p.pass(), 1.0));
+            }
+        }
+        small.advanceTo(T0 + 4 * DAY);
+        alone.advanceTo(T0 + 4 * DAY);
+        JudgeCorrection.Columns j = small.last().judge();
+        assertThat(j.scope()).isEqualTo(JudgeCorrection.SCOPE_POOLED);
+        assertThat(j.lambda()).isNull(); // no power tuning: the judge's error rates correct
+        assertThat(j.pairs()).isGreaterThan(1000);
+        assertThat(j.calibrationPairs()).isEqualTo(j.pairs());
+        assertThat(j.judged()).isEqualTo(small.last().n());
+        assertThat(j.gate()).isNull();
+        assertThat(j.correctedLow()).isLessThanOrEqualTo(0.96);
+        assertThat(j.correctedHigh()).isGreaterThanOrEqualTo(0.96);
+        assertThat(small.transitions).isEmpty();
+        // the pooled estimate at the end: (q − b) / (a − b) with the pool's error rates (Rogan–Gladen)
+        PpiMoments pool = pooled.pairs(small.last().evalTime(), 7 * DAY);
+        double a = pool.swYH / pool.swY;
+        double b = (pool.swH - pool.swYH) / (pool.sw - pool.swY);
+        double expected = (small.last().value() - b) / (a - b);
+        assertThat(j.corrected()).isCloseTo(expected, within(1e-9));
+        JudgeCorrection.Columns without = alone.last().judge();
+        assertThat(without.scope()).isNull();
+        assertThat(without.corrected()).isNull();
+        assertThat(without.gate()).isEqualTo(JudgeCorrection.UNCALIBRATED);
+    }
+
     /** Local-global aggregation keeps pairs apart: they travel as sums, never as judged counts. */
     @Test
     void partialBucketsCarryPairSumsNotCounts() {

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import io.llmslo.slo.EvaluatorBroadcast.PooledPair;
+import org.apache.flink.types.Either;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
@@ -26,7 +28,7 @@ class SloEvaluatorFunctionTest {
     }
 
     /** Both inputs (partials and the progress broadcast) move: the operator's event time is their minimum. */
-    static void watermark(KeyedBroadcastOperatorTestHarness<String, PartialBucket, Long, SloStatus> h, long t)
+    static void watermark(KeyedBroadcastOperatorTestHarness<String, PartialBucket, Either<Long, PooledPair>, SloStatus> h, long t)
             throws Exception {
         h.processWatermark(t);
         h.processBroadcastWatermark(t);
@@ -42,7 +44,7 @@ class SloEvaluatorFunctionTest {
                     availability.success: {window: 1h}
                 """).slo;
         SloEvaluatorFunction fn = new SloEvaluatorFunction(catalog, Duration.ofMinutes(5));
-        try (KeyedBroadcastOperatorTestHarness<String, PartialBucket, Long, SloStatus> h =
+        try (KeyedBroadcastOperatorTestHarness<String, PartialBucket, Either<Long, PooledPair>, SloStatus> h =
                 ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBucket::key, Types.STRING,
                         SloEvaluatorFunction.PROGRESS)) {
             h.processElement(partial(T0 + MIN, 1, 1), T0);
@@ -78,7 +80,7 @@ class SloEvaluatorFunctionTest {
                 """).slo;
         SloEvaluatorFunction fn = new SloEvaluatorFunction(catalog, Duration.ofMinutes(5));
         long later = T0 + 5L * 365 * 24 * 60 * MIN; // five years on
-        try (KeyedBroadcastOperatorTestHarness<String, PartialBucket, Long, SloStatus> h =
+        try (KeyedBroadcastOperatorTestHarness<String, PartialBucket, Either<Long, PooledPair>, SloStatus> h =
                 ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBucket::key, Types.STRING,
                         SloEvaluatorFunction.PROGRESS)) {
             // both partials are in state before the watermark moves (a bounded replay reads ahead)
@@ -92,6 +94,194 @@ class SloEvaluatorFunctionTest {
             assertThat(rows).extracting(SloStatus::evalTime).contains(T0 + 5 * MIN, later + 5 * MIN, later + 60 * MIN);
             assertThat(rows).filteredOn(r -> r.evalTime() > T0 + 65 * MIN && r.evalTime() < later).isEmpty();
             assertThat(rows).filteredOn(r -> r.evalTime() == later + 5 * MIN).extracting(SloStatus::n).containsExactly(1L);
+        }
+    }
+
+    /** An outage (every request failing for 30 min) then silence for {@code gap}; returns the rows. */
+    static List<SloStatus> outageThenSilence(long gap, boolean readAhead) throws Exception {
+        SloCatalog catalog = JobConfig.parse("job.yaml", """
+                sources: {type: files, responses: r.jsonl}
+                output: {jdbc_url: "jdbc:sqlite:x.db"}
+                slo:
+                  definitions:
+                    availability.success: {window: 1h}
+                """).slo;
+        SloEvaluatorFunction fn = new SloEvaluatorFunction(catalog, Duration.ofMinutes(5));
+        try (KeyedBroadcastOperatorTestHarness<String, PartialBucket, Either<Long, PooledPair>, SloStatus> h =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBucket::key, Types.STRING,
+                        SloEvaluatorFunction.PROGRESS)) {
+            long resume = T0 + 30 * MIN + gap;
+            for (int m = 1; m <= 30; m++) {
+                h.processElement(partial(T0 + m * MIN, 100, 0), T0);
+            }
+            if (readAhead) {
+                h.processElement(partial(resume + MIN, 100, 100), T0);
+            }
+            watermark(h, T0 + 60 * MIN);
+            assertThat(h.getSideOutput(SloEvaluatorFunction.ALERTS)).as("the outage opened an alert").isNotEmpty();
+            watermark(h, resume);
+            if (!readAhead) {
+                h.processElement(partial(resume + MIN, 100, 100), resume);
+            }
+            watermark(h, resume + 30 * MIN);
+            assertThat(h.extractOutputValues()).as("evaluation resumes with the data after the gap")
+                    .anyMatch(r -> r.evalTime() == resume + 5 * MIN && r.n() == 100);
+            assertThat(h.numEventTimeTimers()).as("the series still steps with its alert open").isEqualTo(1);
+            return h.extractOutputValues();
+        }
+    }
+
+    @Test
+    void anOpenAlertAcrossAGapOfYearsCostsABoundedNumberOfSteps() throws Exception {
+        long day = 24 * 60 * MIN;
+        for (boolean readAhead : new boolean[] {false, true}) {
+            List<SloStatus> months = outageThenSilence(60 * day, readAhead);
+            List<SloStatus> years = outageThenSilence(5 * 365 * day, readAhead);
+            // rows while data leaves the windows the evaluation reads (the 30-day budget: its
+            // retention of 30 d + 1 h at 5 min steps), then none until the data after the gap:
+            // five years cost as many steps as two months, not 525 600 of them
+            long retentionSteps = (30 * day + 60 * MIN) / (5 * MIN);
+            assertThat(years).as("readAhead=" + readAhead).hasSize(months.size());
+            assertThat(years.size()).isLessThanOrEqualTo((int) retentionSteps + 12 + 6 + 2);
+            assertThat(years).filteredOn(r -> r.evalTime() > T0 + 31 * day && r.evalTime() < T0 + 5 * 365 * day)
+                    .isEmpty();
+            List<SloStatus> beforeGapEnd = years.stream().filter(r -> r.evalTime() < T0 + 31 * day).toList();
+            assertThat(beforeGapEnd.get(beforeGapEnd.size() - 1).alert()).as("the alert stayed open").isNotNull();
+        }
+    }
+
+    static final String SMALL = SloCatalog.JUDGE_HIGH + "|surface=small";
+    /** Pooled pairs (all the job's traffic) at these minutes; the small cohort has no pairs of its own. */
+    static final long[] PAIR_MINUTES = {3, 7, 9, 14, 22};
+
+    /** (human useful, judge passed): 3 (1, 1), 7 (1, 0), 9 (0, 0), 14 (1, 1), 22 (0, 1). */
+    static Either<Long, PooledPair> pooledPair(long minute) {
+        boolean useful = minute != 9 && minute != 22;
+        boolean pass = minute == 3 || minute == 14 || minute == 22;
+        return EvaluatorBroadcast.pooled(T0 + minute * MIN, new io.llmslo.ppi.PpiMoments().addPair(useful, pass, 1.0));
+    }
+
+    /** The small cohort's judged requests: one a minute for 30 minutes, every other one passed. */
+    static void judged(KeyedBroadcastOperatorTestHarness<String, PartialBucket, Either<Long, PooledPair>, SloStatus> h)
+            throws Exception {
+        for (long m = 1; m <= 30; m++) {
+            h.processElement(new PartialBucket(SMALL, SloCatalog.JUDGE_HIGH, "surface=small", T0 + m * MIN, 1,
+                    m % 2, T0 + m * MIN - 1, null), T0 + m * MIN - 1);
+        }
+    }
+
+    interface Arrival {
+        void run(KeyedBroadcastOperatorTestHarness<String, PartialBucket, Either<Long, PooledPair>, SloStatus> h)
+                throws Exception;
+    }
+
+    static List<SloStatus> pooledRun(Arrival arrival) throws Exception {
+        SloCatalog catalog = JobConfig.parse("job.yaml", """
+                sources: {type: files, responses: r.jsonl}
+                output: {jdbc_url: "jdbc:sqlite:x.db"}
+                slo:
+                  definitions:
+                    quality.judge_high: {window: 1h}
+                """).slo;
+        SloEvaluatorFunction fn = new SloEvaluatorFunction(catalog, Duration.ofMinutes(5),
+                new JudgeCorrection(3, Duration.ofHours(3), 0.5));
+        try (KeyedBroadcastOperatorTestHarness<String, PartialBucket, Either<Long, PooledPair>, SloStatus> h =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBucket::key, Types.STRING,
+                        SloEvaluatorFunction.PROGRESS, SloEvaluatorFunction.POOLED)) {
+            arrival.run(h);
+            watermark(h, T0 + 40 * MIN);
+            return h.extractOutputValues().stream().filter(r -> r.evalTime() <= T0 + 30 * MIN).toList();
+        }
+    }
+
+    /**
+     * The pooled scope is deterministic: the evaluation at t sees exactly the pooled pairs with
+     * time ≤ t, whether the pairs came before the partials, after them, out of order, or read
+     * ahead of t; a broadcast watermark that lags holds the evaluation back until its pairs are in.
+     */
+    @Test
+    void anEvaluationSeesExactlyThePooledPairsUpToItsInstantWhateverTheArrivalOrder() throws Exception {
+        // all pairs first (the minute-22 one read far ahead), then the partials
+        List<SloStatus> pairsFirst = pooledRun(h -> {
+            for (long m : PAIR_MINUTES) {
+                h.processBroadcastElement(pooledPair(m), T0);
+            }
+            judged(h);
+        });
+        // partials first, each pair just before the watermarks pass its minute, in reverse order within a step
+        List<SloStatus> justInTime = pooledRun(h -> {
+            judged(h);
+            watermark(h, T0 + 2 * MIN);
+            h.processBroadcastElement(pooledPair(7), T0 + 7 * MIN);
+            h.processBroadcastElement(pooledPair(3), T0 + 3 * MIN);
+            watermark(h, T0 + 6 * MIN);
+            h.processBroadcastElement(pooledPair(14), T0 + 14 * MIN);
+            h.processBroadcastElement(pooledPair(9), T0 + 9 * MIN);
+            watermark(h, T0 + 13 * MIN);
+            h.processBroadcastElement(pooledPair(22), T0 + 22 * MIN);
+        });
+        // the keyed input runs ahead; the broadcast input's watermark (pairs still to come) holds event time
+        List<SloStatus> broadcastLags = pooledRun(h -> {
+            judged(h);
+            h.processBroadcastElement(pooledPair(3), T0 + 3 * MIN);
+            h.processWatermark(T0 + 40 * MIN);
+            h.processBroadcastWatermark(T0 + 8 * MIN);
+            assertThat(h.extractOutputValues()).extracting(SloStatus::evalTime).containsExactly(T0 + 5 * MIN);
+            h.processBroadcastElement(pooledPair(9), T0 + 9 * MIN);
+            h.processBroadcastElement(pooledPair(7), T0 + 7 * MIN); // a late pair: counts from 10 on
+            h.processBroadcastElement(pooledPair(22), T0 + 22 * MIN);
+            h.processBroadcastElement(pooledPair(14), T0 + 14 * MIN);
+        });
+
+        // instant → pairs with minute ≤ instant: 5 → 1 (too few: none), 10 → 3, 15 → 4, 20 → 4, 25 → 5
+        assertThat(pairsFirst).extracting(SloStatus::evalTime)
+                .containsExactly(T0 + 5 * MIN, T0 + 10 * MIN, T0 + 15 * MIN, T0 + 20 * MIN, T0 + 25 * MIN, T0 + 30 * MIN);
+        assertThat(pairsFirst).extracting(r -> r.judge().scope()).containsExactly(null,
+                JudgeCorrection.SCOPE_POOLED, JudgeCorrection.SCOPE_POOLED, JudgeCorrection.SCOPE_POOLED,
+                JudgeCorrection.SCOPE_POOLED, JudgeCorrection.SCOPE_POOLED);
+        assertThat(pairsFirst).extracting(r -> r.judge().calibrationPairs()).containsExactly(0L, 3L, 4L, 4L, 5L, 5L);
+        // at 10: pairs 3, 7, 9: a = P(pass | useful) = 1/2, b = P(pass | not) = 0; judged 10 of which
+        // 5 passed: θ = (q − b) / (a − b) = (1/2 − 0) / (1/2) = 1; at 15 (pair 14 in): a = 2/3, q = 8/15
+        assertThat(pairsFirst.get(1).judge().corrected()).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(pairsFirst.get(2).judge().corrected())
+                .isCloseTo((8 / 15.0) / (2 / 3.0), org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(justInTime).isEqualTo(pairsFirst);
+        assertThat(broadcastLags).isEqualTo(pairsFirst);
+    }
+
+    /** Pooled pairs live in broadcast state: a restored subtask evaluates with them. */
+    @Test
+    void pooledPairsSurviveARestoreFromACheckpoint() throws Exception {
+        SloCatalog catalog = JobConfig.parse("job.yaml", """
+                sources: {type: files, responses: r.jsonl}
+                output: {jdbc_url: "jdbc:sqlite:x.db"}
+                slo:
+                  definitions:
+                    quality.judge_high: {window: 1h}
+                """).slo;
+        JudgeCorrection correction = new JudgeCorrection(3, Duration.ofHours(3), 0.5);
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (KeyedBroadcastOperatorTestHarness<String, PartialBucket, Either<Long, PooledPair>, SloStatus> h =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                        new SloEvaluatorFunction(catalog, Duration.ofMinutes(5), correction), PartialBucket::key,
+                        Types.STRING, SloEvaluatorFunction.PROGRESS, SloEvaluatorFunction.POOLED)) {
+            for (long m : PAIR_MINUTES) {
+                h.processBroadcastElement(pooledPair(m), T0);
+            }
+            snapshot = h.snapshot(1, T0);
+        }
+        try (KeyedBroadcastOperatorTestHarness<String, PartialBucket, Either<Long, PooledPair>, SloStatus> h =
+                new KeyedBroadcastOperatorTestHarness<>(new org.apache.flink.streaming.api.operators.co
+                        .CoBroadcastWithKeyedOperator<>(new SloEvaluatorFunction(catalog, Duration.ofMinutes(5),
+                                correction), List.of(SloEvaluatorFunction.PROGRESS, SloEvaluatorFunction.POOLED)),
+                        PartialBucket::key, Types.STRING, 1, 1, 0)) {
+            h.setup();
+            h.initializeState(snapshot);
+            h.open();
+            judged(h);
+            watermark(h, T0 + 30 * MIN);
+            assertThat(h.extractOutputValues()).extracting(r -> r.judge().calibrationPairs())
+                    .containsExactly(0L, 3L, 4L, 4L, 5L, 5L);
         }
     }
 }
