@@ -128,9 +128,14 @@ public final class ThroughputBenchmark {
         try (Sampler sampler = new Sampler(checkpoints); Recording jfr = profile ? startJfr() : null) {
             long t0 = System.nanoTime();
             double cpu0 = processCpuSeconds();
+            double[] gcJit0 = gcAndJitSeconds();
             env.execute("bench-" + run);
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpu = processCpuSeconds() - cpu0;
+            double[] gcJit = gcAndJitSeconds();
+            out.printf("  %s: GC pauses %.1f s (wall), JIT compilation %.1f s; the CPU not in Java threads below is"
+                    + " GC, JIT and RocksDB's native background threads (flush, compaction)%n", run,
+                    gcJit[0] - gcJit0[0], gcJit[1] - gcJit0[1]);
             List<String> frames = List.of();
             if (jfr != null) {
                 jfr.stop();
@@ -140,9 +145,21 @@ public final class ThroughputBenchmark {
                 out.println("  JFR recording: " + file);
             }
             sampler.close();
+            out.println("  CPU by thread group of " + run + ":");
+            sampler.cpuByTask(sampler.atStart).forEach(l -> out.println("    " + l));
             return new Result(run, events, seconds, cpu, sampler.peakHeap, sampler.peakRss, sampler.peakCheckpoint,
                     frames);
         }
+    }
+
+    /** {GC collection seconds, JIT compilation seconds} of this process so far. */
+    private static double[] gcAndJitSeconds() {
+        double gc = 0;
+        for (java.lang.management.GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gc += Math.max(0, b.getCollectionTime()) / 1e3;
+        }
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return new double[] {gc, jit == null ? 0 : jit.getTotalCompilationTime() / 1e3};
     }
 
     private static Recording startJfr() {
@@ -195,16 +212,66 @@ public final class ThroughputBenchmark {
         volatile long peakRss;
         volatile long peakCheckpoint;
 
+        /** Per-thread CPU when the run started (threads of earlier runs and of the JVM). */
+        final Map<String, double[]> atStart = new java.util.HashMap<>();
+
         Sampler(Path checkpoints) {
             this.checkpoints = checkpoints;
+            sampleThreads();
+            threadCpu.forEach((id, cpu) -> atStart.put(id, cpu.clone()));
             this.thread = new Thread(this::loop, "bench-sampler");
             thread.setDaemon(true);
             thread.start();
         }
 
+        /**
+         * CPU seconds per OS thread while the run goes, from /proc (Linux; elsewhere nothing): Java
+         * task threads and the native ones JMX does not list (GC, JIT compilers, RocksDB's flush
+         * and compaction threads). Task threads end with the job, so the latest sample counts.
+         */
+        final Map<String, double[]> threadCpu = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<String, String> threadNames = new java.util.concurrent.ConcurrentHashMap<>();
+
+        private void sampleThreads() {
+            try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+                tasks.forEach(t -> {
+                    try {
+                        String stat = Files.readString(t.resolve("stat"));
+                        String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime + stime, ticks
+                        String id = t.getFileName().toString();
+                        threadNames.put(id, comm);
+                        threadCpu.computeIfAbsent(id, k -> new double[1])[0] = cpu;
+                    } catch (IOException | RuntimeException e) {
+                        // the thread ended while listing
+                    }
+                });
+            } catch (IOException | RuntimeException e) {
+                // no /proc: no per-thread figures
+            }
+        }
+
+        /** CPU seconds during the run by thread group (OS thread name, digits dropped), largest first. */
+        List<String> cpuByTask(Map<String, double[]> before) {
+            Map<String, Double> byTask = new java.util.TreeMap<>();
+            threadCpu.forEach((id, cpu) -> {
+                double base = before.containsKey(id) ? before.get(id)[0] : 0;
+                String group = threadNames.get(id).replaceAll("[0-9]+", "#").replaceAll(" \\(.*", "").trim();
+                byTask.merge(group, cpu[0] - base, Double::sum);
+            });
+            List<String> out = new ArrayList<>();
+            byTask.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(10)
+                    .forEach(e -> out.add(String.format("%6.1f CPU s  %s", e.getValue(), e.getKey())));
+            return out;
+        }
+
         private void loop() {
             int tick = 0;
             while (!stop) {
+                if (tick % 5 == 0) {
+                    sampleThreads(); // once a second: reading /proc for every thread is not free
+                }
                 long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
                 peakHeap = Math.max(peakHeap, heap);
                 peakRss = Math.max(peakRss, rss());

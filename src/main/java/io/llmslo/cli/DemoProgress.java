@@ -107,24 +107,27 @@ final class DemoProgress {
                 }
             }
             // breach onsets: a breach row whose series has no breach row one step earlier. Only the
-            // breach rows are read (a filtered scan; a window function over all ~4.5 M history rows
-            // of a month took 4x as long), in series and time order
-            try (PreparedStatement ps = c.prepareStatement("SELECT slo, cohort, eval_time FROM slo_history "
-                    + "WHERE status = 'breach' ORDER BY slo, cohort, eval_time");
+            // breach rows are read, in table order (one sequential pass; ordering by the key made
+            // SQLite walk the primary-key index and look up every one of ~4.5 M rows, 3-4x as
+            // long, and a window function over all rows 4x as long again), then sorted here
+            List<IncidentReport.Breach> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT slo, cohort, eval_time FROM slo_history WHERE status = 'breach'");
                     ResultSet rs = ps.executeQuery()) {
-                String series = null;
-                long prev = Long.MIN_VALUE;
                 while (rs.next()) {
-                    String slo = rs.getString(1);
-                    String cohort = rs.getString(2);
-                    long t = DashboardQueries.parseUtc(rs.getString(3));
-                    String key = slo + "\u0000" + cohort;
-                    if (!key.equals(series) || t - prev > step.toMillis()) {
-                        onsets.add(new IncidentReport.Breach(slo, cohort, t));
-                    }
-                    series = key;
-                    prev = t;
+                    rows.add(new IncidentReport.Breach(rs.getString(1), rs.getString(2),
+                            DashboardQueries.parseUtc(rs.getString(3))));
                 }
+            }
+            rows.sort(java.util.Comparator.comparing(IncidentReport.Breach::slo)
+                    .thenComparing(IncidentReport.Breach::cohort).thenComparingLong(IncidentReport.Breach::at));
+            IncidentReport.Breach prev = null;
+            for (IncidentReport.Breach b : rows) {
+                if (prev == null || !prev.slo().equals(b.slo()) || !prev.cohort().equals(b.cohort())
+                        || b.at() - prev.at() > step.toMillis()) {
+                    onsets.add(b);
+                }
+                prev = b;
             }
         }
         return IncidentReport.of(scenario.incidents(), firings, onsets, GRACE);

@@ -3,8 +3,9 @@ package io.llmslo.join;
 /**
  * What the joiner remembers of one request id: no text, no dimension names (see
  * {@link CompactDims}), a null rater list until a first rating. A POJO (public fields, no-arg
- * constructor) so both state backends serialize it without Kryo.
+ * constructor); serialized field by field by {@link RequestStateSerializer}.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(RequestStateSerializer.Info.class)
 public class RequestState {
     /** The response has arrived (a first one); later ones are duplicates. */
     public boolean responded;

@@ -16,7 +16,17 @@ public class DeadLetterSplitter extends ProcessFunction<Envelope, Envelope> {
 
     public static final String EVENTS_READ = "events_read";
 
+    private final TextDrop textDrop;
     private transient LongCounter read;
+
+    public DeadLetterSplitter() {
+        this(null);
+    }
+
+    /** @param textDrop drops the text the judge will not read before the shuffle; null keeps all */
+    public DeadLetterSplitter(TextDrop textDrop) {
+        this.textDrop = textDrop;
+    }
 
     @Override
     public void open(OpenContext openContext) {
@@ -34,7 +44,7 @@ public class DeadLetterSplitter extends ProcessFunction<Envelope, Envelope> {
                     if (e.isDead()) {
                         ctx.output(RecordGuard.DEAD_LETTERS, e.deadLetter());
                     } else {
-                        out.collect(e);
+                        out.collect(textDrop == null ? e : textDrop.apply(e));
                     }
                 });
     }

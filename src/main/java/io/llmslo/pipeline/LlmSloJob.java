@@ -63,7 +63,7 @@ public final class LlmSloJob {
                 .process(new JobHealthFunction()) // events_in, events_per_second, watermark_lag_ms
                 .name("job-health")
                 .uid("job-health")
-                .process(new DeadLetterSplitter())
+                .process(new DeadLetterSplitter(TextDrop.forJob(cfg))) // unsampled text stops here
                 .name("dead-letter-split")
                 .uid("dead-letter-split");
 

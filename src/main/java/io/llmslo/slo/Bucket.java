@@ -2,9 +2,10 @@ package io.llmslo.slo;
 
 /**
  * Counts of one time bucket of one (slo, cohort): valid and good events, and for quantile SLOs
- * the serialized DDSketch of the measured values. A POJO (public fields, no-arg constructor) so
- * Flink serializes it without Kryo; the sketch travels as bytes for the same reason.
+ * the serialized DDSketch of the measured values. Serialized field by field ({@link
+ * SloSerializers.BucketSerializer}); the sketch travels as bytes.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(SloSerializers.BucketInfo.class)
 public class Bucket {
     public long n;
     public long good;
@@ -15,6 +16,8 @@ public class Bucket {
      * partial aggregations add these too ({@link io.llmslo.ppi.PpiMoments#addPairs}).
      */
     public io.llmslo.ppi.PpiMoments pairs;
+    /** Hour buckets: which of its minutes hold data ({@link MinuteMask}); 0 on minute buckets. */
+    public long minutes;
 
     public Bucket() {}
 

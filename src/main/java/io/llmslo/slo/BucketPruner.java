@@ -14,7 +14,10 @@ final class BucketPruner {
     private final long hourRetentionMs;
     private final long sketchRetentionMs;
 
-    BucketPruner(SloDefinition def) {
+    private final long intervalMs;
+
+    BucketPruner(SloDefinition def, long intervalMs) {
+        this.intervalMs = intervalMs;
         this.hourRetentionMs = Retention.hoursMs(def);
         this.sketchRetentionMs = Retention.sketchesMs(def);
     }
@@ -31,11 +34,16 @@ final class BucketPruner {
             return;
         }
         long prevMinuteCut = last - Retention.minutesMs();
-        for (long m = TimeBuckets.endOf(prevMinuteCut + 1, TimeBuckets.MINUTE); m <= minuteCut;
-                m += TimeBuckets.MINUTE) {
-            s.minutes().remove(m);
-            if (m % TimeBuckets.HOUR != 0) {
-                s.runningCounts().remove(m); // fine C(x) serve windows up to 6 h only
+        // minute buckets leave an hour at a time, once the whole hour is past the cut: only the
+        // minutes its hour bucket says hold data are deleted (a delete of a missing key still
+        // writes a RocksDB tombstone); they outlive the cut by less than an hour, unread
+        for (long h = TimeBuckets.endOf(prevMinuteCut + 1, TimeBuckets.HOUR); h <= minuteCut; h += TimeBuckets.HOUR) {
+            MinuteMask.forEach(h - TimeBuckets.HOUR, h, s.hours(), m -> s.minutes().remove(m));
+        }
+        // fine C(x) serve windows up to 6 h only; they sit on the evaluation grid
+        for (long x = TimeBuckets.endOf(prevMinuteCut + 1, intervalMs); x <= minuteCut; x += intervalMs) {
+            if (x % TimeBuckets.HOUR != 0) {
+                s.runningCounts().remove(x);
             }
         }
         long prevHourCut = last - hourRetentionMs;
@@ -47,7 +55,8 @@ final class BucketPruner {
         for (long h = TimeBuckets.endOf(prevSketchCut + 1, TimeBuckets.HOUR); h <= sketchCut; h += TimeBuckets.HOUR) {
             Bucket b = s.hours().get(h);
             if (b != null && b.sketch != null) {
-                s.hours().put(h, new Bucket(b.n, b.good, null));
+                b.sketch = null;
+                s.hours().put(h, b);
             }
         }
     }
@@ -76,7 +85,8 @@ final class BucketPruner {
             s.hours().remove(k);
         }
         for (Map.Entry<Long, Bucket> e : strip) {
-            s.hours().put(e.getKey(), new Bucket(e.getValue().n, e.getValue().good, null));
+            e.getValue().sketch = null;
+            s.hours().put(e.getKey(), e.getValue());
         }
         drop.clear();
         for (Map.Entry<Long, Bucket> e : s.runningCounts().entries()) {

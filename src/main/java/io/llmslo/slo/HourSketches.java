@@ -59,13 +59,13 @@ final class HourSketches {
             if (hour != null) {
                 DDSketch merged = QuantileSketches.empty();
                 for (long m = h - TimeBuckets.HOUR + TimeBuckets.MINUTE; m <= h; m += TimeBuckets.MINUTE) {
-                    Bucket b = s.minutes().get(m);
+                    Bucket b = hour.minutes == 0 || (hour.minutes & MinuteMask.bit(m)) != 0 ? s.minutes().get(m) : null;
                     if (b != null) {
                         QuantileSketches.mergeInto(merged, b.sketch);
                     }
                 }
-                s.hours().put(h, new Bucket(hour.n, hour.good,
-                        merged.getCount() > 0 ? QuantileSketches.encode(merged) : null));
+                hour.sketch = merged.getCount() > 0 ? QuantileSketches.encode(merged) : null;
+                s.hours().put(h, hour);
             }
         }
         p.sketchedTo = Math.max(p.sketchedTo, TimeBuckets.floorTo(now, TimeBuckets.HOUR));
@@ -79,13 +79,14 @@ final class HourSketches {
     Double quantile(long now, SeriesState s) throws Exception {
         DDSketch merged;
         if (windowMs <= TimeBuckets.MINUTE_HORIZON) {
-            merged = QuantileSketches.empty();
-            for (long m = now - windowMs + TimeBuckets.MINUTE; m <= now; m += TimeBuckets.MINUTE) {
+            DDSketch window = QuantileSketches.empty();
+            MinuteMask.forEach(now - windowMs, now, s.hours(), m -> {
                 Bucket b = s.minutes().get(m);
                 if (b != null) {
-                    QuantileSketches.mergeInto(merged, b.sketch);
+                    QuantileSketches.mergeInto(window, b.sketch);
                 }
-            }
+            });
+            merged = window;
         } else {
             SketchCache cache = s.sketches();
             long fh = TimeBuckets.floorTo(now, TimeBuckets.HOUR);
@@ -104,12 +105,12 @@ final class HourSketches {
             }
             // the current hour from its minute buckets up to now only: values that arrived ahead
             // of this instant belong to later evaluations
-            for (long m = cache.partialTo + TimeBuckets.MINUTE; m <= now; m += TimeBuckets.MINUTE) {
+            MinuteMask.forEach(cache.partialTo, now, s.hours(), m -> {
                 Bucket b = s.minutes().get(m);
                 if (b != null) {
                     QuantileSketches.mergeInto(cache.partial, b.sketch);
                 }
-            }
+            });
             cache.partialTo = now;
             merged = cache.wholeHours.copy();
             merged.mergeWith(cache.partial);

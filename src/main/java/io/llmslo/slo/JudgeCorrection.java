@@ -107,15 +107,16 @@ public final class JudgeCorrection implements Serializable {
 
     /** Adds pairs to their minute and hour buckets; they count nowhere else (not in n, good or C(x)). */
     void addPairs(long minuteEnd, PpiMoments pairs, SeriesState s) throws Exception {
-        addTo(s.minutes(), minuteEnd, pairs);
-        addTo(s.hours(), TimeBuckets.endOf(minuteEnd, TimeBuckets.HOUR), pairs);
+        addTo(s.minutes(), minuteEnd, pairs, 0);
+        addTo(s.hours(), TimeBuckets.endOf(minuteEnd, TimeBuckets.HOUR), pairs, MinuteMask.bit(minuteEnd));
     }
 
-    private static void addTo(BucketStore store, long end, PpiMoments pairs) throws Exception {
+    private static void addTo(BucketStore store, long end, PpiMoments pairs, long minuteBit) throws Exception {
         Bucket b = store.get(end);
         if (b == null) {
             b = new Bucket();
         }
+        b.minutes |= minuteBit;
         if (b.pairs == null) {
             b.pairs = new PpiMoments();
         }
@@ -137,9 +138,7 @@ public final class JudgeCorrection implements Serializable {
             sum.addPairs(wholeHours(floorHour, length, s, slot));
             minutesFrom = floorHour;
         }
-        for (long m = minutesFrom + TimeBuckets.MINUTE; m <= now; m += TimeBuckets.MINUTE) {
-            add(sum, s.minutes().get(m), 1);
-        }
+        MinuteMask.forEach(minutesFrom, now, s.hours(), m -> add(sum, s.minutes().get(m), 1));
         return sum;
     }
 

@@ -14,6 +14,7 @@ package io.llmslo.slo;
  * @param pairs {@code quality.judge_high}: the sums of its pair observations (judged requests a
  *     person rated, {@link JudgeCorrection}), which are not in {@code n}/{@code good}; null if none
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(SloSerializers.PartialInfo.class)
 public record PartialBucket(String key, String slo, String cohort, long minuteEnd, long n, long good, long maxT,
         byte[] sketch, io.llmslo.ppi.PpiMoments pairs) {
 

@@ -1,6 +1,7 @@
 package io.llmslo.slo;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.DDSketches;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -28,6 +29,9 @@ public final class PartialBuckets {
         /** quality.judge_high pair observations (JudgeCorrection): not in n/good. */
         io.llmslo.ppi.PpiMoments pairs;
     }
+
+    /** Values of one partial past which its sketch moves from a sparse to a dense store. */
+    static final long DENSE_FROM = 64;
 
     private final CohortKeys cohorts;
     private final Set<String> sketched;
@@ -84,7 +88,14 @@ public final class PartialBuckets {
             p.maxT = Math.max(p.maxT, o.t());
             if (sketch) {
                 if (p.sketch == null) {
-                    p.sketch = QuantileSketches.empty();
+                    // a partial holds a few values: a sparse store costs per value, a dense one per
+                    // bin of the values' range (hundreds for latencies); both hold the same bins,
+                    // so the encoded sketch and every quantile are the same
+                    p.sketch = DDSketches.sparse(QuantileSketches.RELATIVE_ACCURACY);
+                } else if (p.n == DENSE_FROM) {
+                    DDSketch dense = QuantileSketches.empty();
+                    dense.mergeWith(p.sketch);
+                    p.sketch = dense;
                 }
                 p.sketch.accept(Math.max(0.0, o.value())); // as QuantileSketches.add
             }

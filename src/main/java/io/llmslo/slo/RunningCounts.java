@@ -59,12 +59,12 @@ final class RunningCounts {
         long good = previous == null ? 0 : previous.good;
         List<Map.Entry<Long, Bucket>> since = new ArrayList<>();
         if (previous != null && (now - from) / TimeBuckets.MINUTE <= AHEAD_SCAN_LIMIT) {
-            for (long m = from + TimeBuckets.MINUTE; m <= now; m += TimeBuckets.MINUTE) {
+            MinuteMask.forEach(from, now, s.hours(), m -> {
                 Bucket b = s.minutes().get(m);
                 if (b != null) {
                     since.add(Map.entry(m, b));
                 }
-            }
+            });
         } else {
             // first evaluation, or back from a long idle spell: one pass over the buckets
             for (Map.Entry<Long, Bucket> e : s.minutes().entries()) {
@@ -77,6 +77,7 @@ final class RunningCounts {
             long[] c = counter.count(e.getKey(), e.getValue());
             n += c[0];
             good += c[1];
+            p.dataTo = Math.max(p.dataTo, e.getKey());
         }
         if (previous != null && now > from + intervalMs) {
             fillIdle(from, now, previous, counts);
@@ -123,6 +124,7 @@ final class RunningCounts {
         private final BucketStore counts;
         private final SeriesProgress progress;
         private final BucketStore minutes;
+        private final BucketStore hours;
         private final MinuteCounter counter;
         private final long interval;
         private final long now;
@@ -135,6 +137,7 @@ final class RunningCounts {
             this.counts = s.runningCounts();
             this.progress = s.progress();
             this.minutes = s.minutes();
+            this.hours = s.hours();
             this.counter = counter;
             this.interval = interval;
         }
@@ -169,17 +172,16 @@ final class RunningCounts {
                 long floor = TimeBuckets.floorTo(x, interval);
                 Bucket base = floor < progress.firstEval ? ZERO : counts.get(floor);
                 if (base != null) {
-                    long n = base.n;
-                    long good = base.good;
-                    for (long m = floor + TimeBuckets.MINUTE; m <= x; m += TimeBuckets.MINUTE) {
+                    long[] sum = {base.n, base.good};
+                    MinuteMask.forEach(floor, x, hours, m -> {
                         Bucket b = minutes.get(m);
                         if (b != null) {
                             long[] add = counter.count(m, b);
-                            n += add[0];
-                            good += add[1];
+                            sum[0] += add[0];
+                            sum[1] += add[1];
                         }
-                    }
-                    return new Bucket(n, good, null);
+                    });
+                    return new Bucket(sum[0], sum[1], null);
                 }
             }
             if (progress.firstEval == Long.MIN_VALUE || x < progress.firstEval) {

@@ -66,7 +66,7 @@ public final class SloEngine implements Serializable {
         this.counts = new RunningCounts(intervalMs, Retention.hoursMs(def));
         this.quantiles = new HourSketches(def);
         this.tail = def.kind() == SloKind.TAIL_BLOWUP ? new TailJudge(def) : null;
-        this.pruner = new BucketPruner(def);
+        this.pruner = new BucketPruner(def, intervalMs);
         this.alerts = this.judge != null ? JudgeCorrection.policy(def) : alerts;
     }
 
@@ -113,21 +113,35 @@ public final class SloEngine implements Serializable {
         }
         byte[] sketch = sketches ? b.sketch() : null;
         long hourEnd = TimeBuckets.endOf(b.minuteEnd(), TimeBuckets.HOUR);
-        merge(s.minutes(), b.minuteEnd(), n, good, sketch);
+        // a minute (an hour) after the latest one added has no bucket yet: no lookup needed;
+        // pairs wrote theirs just above
+        boolean pairs = b.pairs() != null && judge != null;
+        boolean newMinute = !pairs && p.addedTo != Long.MIN_VALUE && b.minuteEnd() > p.addedTo;
+        boolean newHour = !pairs && p.addedTo != Long.MIN_VALUE
+                && hourEnd > TimeBuckets.endOf(p.addedTo, TimeBuckets.HOUR);
+        merge(s.minutes(), b.minuteEnd(), n, good, sketch, 0, newMinute);
         // an hour's sketch is built once from its minutes when the hour closes (closeHours);
         // only values arriving after that go into the hour sketch directly
-        merge(s.hours(), hourEnd, n, good, HourSketches.hourClosed(hourEnd, p) ? sketch : null);
+        merge(s.hours(), hourEnd, n, good, HourSketches.hourClosed(hourEnd, p) ? sketch : null,
+                MinuteMask.bit(b.minuteEnd()), newHour);
+        p.addedTo = Math.max(p.addedTo, b.minuteEnd());
         p.maxT = Math.max(p.maxT, b.maxT());
+        if (late) {
+            p.dataTo = Math.max(p.dataTo, b.minuteEnd());
+        }
         if (n > 0 && late) {
             RunningCounts.correctLate(b.minuteEnd(), n, good, s.runningCounts());
         }
     }
 
-    private static void merge(BucketStore store, long end, long n, long good, byte[] sketch) throws Exception {
-        Bucket b = store.get(end);
+    private static void merge(BucketStore store, long end, long n, long good, byte[] sketch, long minuteBit,
+            boolean absent) throws Exception {
+        Bucket b = absent ? null : store.get(end);
         if (b == null) {
             b = new Bucket(n, good, sketch);
+            b.minutes = minuteBit;
         } else {
+            b.minutes |= minuteBit;
             b.n += n;
             b.good += good;
             if (sketch != null) {
@@ -173,14 +187,16 @@ public final class SloEngine implements Serializable {
             return new Evaluation(a.evidence() == null ? row : withEvidence(row, a.evidence()), a.transitions());
         }
 
-        Map<Duration, WindowCounts> windows = new HashMap<>();
+        // the row's burn windows now; the tiers' other windows only if the alert rule reads them
+        // (the sequential detector does on a transition only): each is two C(x) lookups
+        Map<Duration, WindowCounts> windows = new LazyWindows(c);
         for (Duration d : List.of(H1, H6, H24, D7)) {
             windows.put(d, c.window(d.toMillis()));
         }
         for (BurnTier t : def.tiers()) {
             for (Duration d : new Duration[] {t.longWindow(), t.shortWindow()}) {
-                if (d != null && !windows.containsKey(d)) {
-                    windows.put(d, c.window(d.toMillis()));
+                if (d != null) {
+                    ((LazyWindows) windows).allow(d);
                 }
             }
         }
@@ -225,5 +241,62 @@ public final class SloEngine implements Serializable {
 
     private Double burn(WindowCounts r) {
         return r.n() > 0 ? SloStatistics.burnRate(r.good(), r.n(), def.target()) : null;
+    }
+
+    /**
+     * Window counts by length, the ones not yet summed computed on first read. Iteration (the
+     * judge correction rewrites every window) sums them all.
+     */
+    private static final class LazyWindows extends java.util.AbstractMap<Duration, WindowCounts> {
+        private final RunningCounts.View counts;
+        private final Map<Duration, WindowCounts> summed = new HashMap<>();
+        private final java.util.Set<Duration> allowed = new java.util.LinkedHashSet<>();
+
+        LazyWindows(RunningCounts.View counts) {
+            this.counts = counts;
+        }
+
+        void allow(Duration d) {
+            allowed.add(d);
+        }
+
+        @Override
+        public WindowCounts put(Duration d, WindowCounts w) {
+            allowed.add(d);
+            return summed.put(d, w);
+        }
+
+        @Override
+        public boolean containsKey(Object d) {
+            return allowed.contains(d);
+        }
+
+        @Override
+        public WindowCounts get(Object key) {
+            if (!(key instanceof Duration d) || !allowed.contains(d)) {
+                return null;
+            }
+            WindowCounts w = summed.get(d);
+            if (w == null) {
+                try {
+                    w = counts.window(d.toMillis());
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException("reading window " + d, e);
+                }
+                summed.put(d, w);
+            }
+            return w;
+        }
+
+        @Override
+        public java.util.Set<Map.Entry<Duration, WindowCounts>> entrySet() {
+            java.util.Set<Map.Entry<Duration, WindowCounts>> out = new java.util.LinkedHashSet<>();
+            for (Duration d : allowed) {
+                out.add(Map.entry(d, get(d)));
+            }
+            return out;
+        }
     }
 }

@@ -266,6 +266,13 @@ public class SloEvaluatorFunction
             return;
         }
         if (cum.cleanupAt == at) {
+            AlertState open = firing.value();
+            if (open != null && !open.isEmpty()) {
+                // an open alert is never dropped silently: the series waits for data to resolve it
+                cum.cleanupAt = SeriesProgress.NONE;
+                progress.update(cum);
+                return;
+            }
             clearAll();
             sketchCaches.remove(ctx.getCurrentKey());
             return;
@@ -288,7 +295,9 @@ public class SloEvaluatorFunction
             loadPooled(ctx.getBroadcastState(POOLED)); // after a restore, before any pooled pair arrives
         }
         AlertState open = orNew(firing.value(), AlertState::new);
-        SketchCache cache = sketchCaches.computeIfAbsent(ctx.getCurrentKey(), k -> new SketchCache());
+        // only quantile/tail SLOs and the judge correction keep merges in memory
+        SketchCache cache = engine.definition().sketched() || SloCatalog.JUDGE_HIGH.equals(key[0])
+                ? sketchCaches.computeIfAbsent(ctx.getCurrentKey(), k -> new SketchCache()) : null;
         TailBaseline baseline = null;
         if (engine.definition().kind() == SloKind.TAIL_BLOWUP) {
             baseline = orNew(tail.value(), TailBaseline::new);
@@ -312,55 +321,71 @@ public class SloEvaluatorFunction
         engine.prune(at, series);
 
         long following = at + interval;
-        if (last > following && open.isEmpty()) {
-            // later data is already in state (a replay read ahead, or past a gap): whether the
-            // window at the next boundary holds data is read from the buckets, not from maxT,
-            // and an empty stretch is skipped to the boundary after the next data, so a gap of
-            // years costs one step, not one per interval (DESIGN §7b); the rows are the same as
-            // when that data arrives after the watermark
-            following = nextHoldingData(following, engine.windowMs(), last);
+        boolean step = windowHoldsData(at, following, engine.windowMs(), cum, last);
+        if (!step && !open.isEmpty()) {
+            // an open alert keeps its series stepping while data is still leaving the windows the
+            // evaluation reads (burn rates, budget, a resolve held for a while); after that every
+            // step would repeat the last row at a later time, so the series idles with its alert
+            // open until data comes: a gap of years costs a bounded number of steps (DESIGN §7b)
+            long latest = last <= following ? last : cum.dataTo;
+            step = latest > following - engine.hourRetentionMs();
         }
-        boolean windowHoldsData = last > following - engine.windowMs();
-        if (windowHoldsData || !open.isEmpty()) {
+        if (!step && last > following) {
+            // later data is already in state (a replay read ahead, or past a gap): skip the empty
+            // stretch to the boundary after the next data, one step, not one per interval; the
+            // rows are the same as when that data arrives after the watermark
+            following = TimeBuckets.endOf(firstDataAfter(following, last), interval);
+            step = true;
+        }
+        if (step) {
             ctx.timerService().registerEventTimeTimer(following);
             cum.nextEval = following;
         } else {
             cum.nextEval = SeriesProgress.NONE;
-            // keep the buckets for the trend and budget if traffic resumes, then drop everything;
-            // +1 ms keeps this timer distinct from evaluation boundaries
-            scheduleCleanup(ctx.timerService(), cum, last + engine.hourRetentionMs() + 1);
+            if (open.isEmpty()) {
+                // keep the buckets for the trend and budget if traffic resumes, then drop everything;
+                // +1 ms keeps this timer distinct from evaluation boundaries
+                scheduleCleanup(ctx.timerService(), cum, last + engine.hourRetentionMs() + 1);
+            }
         }
         progress.update(cum);
     }
 
     /**
-     * {@code following} when its window holds data, else the boundary after the earliest later
-     * bucket. Windows up to 6 h are exact to the minute (minute buckets), longer ones start at a
-     * whole hour (hour buckets), as the engine sums them.
+     * Whether the SLO window ending at {@code following} holds data. Without data ahead of the
+     * evaluations the latest observation says it; with data read ahead, the latest bucket at or
+     * before the evaluation just made ({@link SeriesProgress#dataTo}, kept by the engine) or one
+     * of the few minutes up to {@code following}: no scan of the buckets per evaluation.
      */
-    private long nextHoldingData(long following, long windowMs, long last) throws Exception {
-        boolean minutes = windowMs <= 6 * TimeBuckets.HOUR;
-        long from = minutes ? following - windowMs : TimeBuckets.floorTo(following, TimeBuckets.HOUR) - windowMs;
+    private boolean windowHoldsData(long at, long following, long windowMs, SeriesProgress cum, long last)
+            throws Exception {
+        long from = following - windowMs;
+        if (last <= following) {
+            return last > from;
+        }
+        if (cum.dataTo > from) {
+            return true;
+        }
+        for (long m = Math.max(at, from) + TimeBuckets.MINUTE; m <= following; m += TimeBuckets.MINUTE) {
+            if (minuteStore.get(m) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The earliest minute bucket after {@code after}: one scan, made only where an empty stretch
+     * begins (the series then jumps past it), never per evaluation.
+     */
+    private long firstDataAfter(long after, long last) throws Exception {
         long next = Long.MAX_VALUE;
         for (Map.Entry<Long, Bucket> e : minuteStore.entries()) {
-            long end = e.getKey();
-            if (minutes && end > from && end <= following) {
-                return following;
-            }
-            if (end > following) {
-                next = Math.min(next, end);
+            if (e.getKey() > after) {
+                next = Math.min(next, e.getKey());
             }
         }
-        for (Map.Entry<Long, Bucket> e : hourStore.entries()) {
-            long end = e.getKey();
-            if (!minutes && end > from && end - TimeBuckets.HOUR < following) {
-                return following;
-            }
-            if (end > following) {
-                next = Math.min(next, end - TimeBuckets.HOUR + TimeBuckets.MINUTE);
-            }
-        }
-        return TimeBuckets.endOf(next == Long.MAX_VALUE ? last : next, interval);
+        return next == Long.MAX_VALUE ? last : next;
     }
 
     /** One state read (RocksDB deserializes on every value() call), a fresh value if none. */

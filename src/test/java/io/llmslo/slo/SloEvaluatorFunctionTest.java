@@ -97,6 +97,59 @@ class SloEvaluatorFunctionTest {
         }
     }
 
+    /** An outage (every request failing for 30 min) then silence for {@code gap}; returns the rows. */
+    static List<SloStatus> outageThenSilence(long gap, boolean readAhead) throws Exception {
+        SloCatalog catalog = JobConfig.parse("job.yaml", """
+                sources: {type: files, responses: r.jsonl}
+                output: {jdbc_url: "jdbc:sqlite:x.db"}
+                slo:
+                  definitions:
+                    availability.success: {window: 1h}
+                """).slo;
+        SloEvaluatorFunction fn = new SloEvaluatorFunction(catalog, Duration.ofMinutes(5));
+        try (KeyedBroadcastOperatorTestHarness<String, PartialBucket, Either<Long, PooledPair>, SloStatus> h =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBucket::key, Types.STRING,
+                        SloEvaluatorFunction.PROGRESS)) {
+            long resume = T0 + 30 * MIN + gap;
+            for (int m = 1; m <= 30; m++) {
+                h.processElement(partial(T0 + m * MIN, 100, 0), T0);
+            }
+            if (readAhead) {
+                h.processElement(partial(resume + MIN, 100, 100), T0);
+            }
+            watermark(h, T0 + 60 * MIN);
+            assertThat(h.getSideOutput(SloEvaluatorFunction.ALERTS)).as("the outage opened an alert").isNotEmpty();
+            watermark(h, resume);
+            if (!readAhead) {
+                h.processElement(partial(resume + MIN, 100, 100), resume);
+            }
+            watermark(h, resume + 30 * MIN);
+            assertThat(h.extractOutputValues()).as("evaluation resumes with the data after the gap")
+                    .anyMatch(r -> r.evalTime() == resume + 5 * MIN && r.n() == 100);
+            assertThat(h.numEventTimeTimers()).as("the series still steps with its alert open").isEqualTo(1);
+            return h.extractOutputValues();
+        }
+    }
+
+    @Test
+    void anOpenAlertAcrossAGapOfYearsCostsABoundedNumberOfSteps() throws Exception {
+        long day = 24 * 60 * MIN;
+        for (boolean readAhead : new boolean[] {false, true}) {
+            List<SloStatus> months = outageThenSilence(60 * day, readAhead);
+            List<SloStatus> years = outageThenSilence(5 * 365 * day, readAhead);
+            // rows while data leaves the windows the evaluation reads (the 30-day budget: its
+            // retention of 30 d + 1 h at 5 min steps), then none until the data after the gap:
+            // five years cost as many steps as two months, not 525 600 of them
+            long retentionSteps = (30 * day + 60 * MIN) / (5 * MIN);
+            assertThat(years).as("readAhead=" + readAhead).hasSize(months.size());
+            assertThat(years.size()).isLessThanOrEqualTo((int) retentionSteps + 12 + 6 + 2);
+            assertThat(years).filteredOn(r -> r.evalTime() > T0 + 31 * day && r.evalTime() < T0 + 5 * 365 * day)
+                    .isEmpty();
+            List<SloStatus> beforeGapEnd = years.stream().filter(r -> r.evalTime() < T0 + 31 * day).toList();
+            assertThat(beforeGapEnd.get(beforeGapEnd.size() - 1).alert()).as("the alert stayed open").isNotNull();
+        }
+    }
+
     static final String SMALL = SloCatalog.JUDGE_HIGH + "|surface=small";
     /** Pooled pairs (all the job's traffic) at these minutes; the small cohort has no pairs of its own. */
     static final long[] PAIR_MINUTES = {3, 7, 9, 14, 22};

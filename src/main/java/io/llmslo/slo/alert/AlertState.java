@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * The open alerts of one (slo, cohort): severity → the instant since which its resolve
- * condition has held ({@link #NOT_RESOLVING} while it still burns). POJO for Flink state.
+ * condition has held ({@link #NOT_RESOLVING} while it still burns). Flink state, serialized by {@link AlertStateSerializer}.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(AlertStateSerializer.Info.class)
 public class AlertState {
 
     public static final long NOT_RESOLVING = Long.MIN_VALUE;

@@ -1,0 +1,101 @@
+package io.llmslo.slo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.llmslo.slo.alert.AlertState;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * State accesses per evaluation of a sparse series (one request every 7 minutes: most minutes of
+ * a cohort are empty), counted: with RocksDB every access is a JNI call and a (de)serialization,
+ * a lookup of a missing key as dear as of a present one, a delete of one a tombstone. The
+ * evaluator's cost per row is these counts (bench throughput). Figures printed for BENCHMARKS.md.
+ */
+class StateAccessCountTest {
+
+    static final long T0 = java.time.Instant.parse("2026-10-01T00:00:00Z").toEpochMilli();
+    static final long MIN = TimeBuckets.MINUTE;
+
+    static final class Counting implements BucketStore {
+        final BucketStore inner = BucketStore.inMemory();
+        long gets;
+        long puts;
+        long removes;
+        long scans;
+
+        @Override
+        public Bucket get(long end) throws Exception {
+            gets++;
+            return inner.get(end);
+        }
+
+        @Override
+        public void put(long end, Bucket bucket) throws Exception {
+            puts++;
+            inner.put(end, bucket);
+        }
+
+        @Override
+        public void remove(long end) throws Exception {
+            removes++;
+            inner.remove(end);
+        }
+
+        @Override
+        public Iterable<Map.Entry<Long, Bucket>> entries() throws Exception {
+            scans++;
+            return inner.entries();
+        }
+    }
+
+    /** {gets, writes (puts + removes), scans} per evaluation over two days. */
+    static double[] perEvaluation(String slo) throws Exception {
+        SloCatalog catalog = SloCatalog.defaults();
+        SloEngine engine = new SloEngine(catalog.get(slo), 5 * MIN);
+        Counting minutes = new Counting();
+        Counting hours = new Counting();
+        Counting counts = new Counting();
+        SeriesState s = new SeriesState(minutes, hours, counts, new SeriesProgress(), new TailBaseline(),
+                new SketchCache(), new AlertState());
+        long evaluations = 0;
+        long next = Long.MIN_VALUE;
+        for (long t = T0 + 1; t < T0 + 2 * TimeBuckets.DAY; t += 7 * MIN) {
+            while (next != Long.MIN_VALUE && next <= t - 2 * MIN) {
+                engine.evaluate(next, "*", s);
+                engine.prune(next, s);
+                evaluations++;
+                next += 5 * MIN;
+            }
+            engine.add(new CohortObservation("k", slo, "*", t, t % 3 != 0, 500 + (t % 1000)), s);
+            if (next == Long.MIN_VALUE) {
+                next = TimeBuckets.endOf(t, 5 * MIN);
+            }
+        }
+        long gets = minutes.gets + hours.gets + counts.gets;
+        long writes = minutes.puts + hours.puts + counts.puts + minutes.removes + hours.removes + counts.removes;
+        long scans = minutes.scans + hours.scans + counts.scans;
+        double[] r = {gets / (double) evaluations, writes / (double) evaluations, scans / (double) evaluations};
+        System.out.printf("%s: %d evaluations; per evaluation %.2f gets, %.2f puts/removes, %.3f scans"
+                + " (adds included)%n", slo, evaluations, r[0], r[1], r[2]);
+        return r;
+    }
+
+    @Test
+    void aSparseRatioSeriesCostsAFewLookupsPerEvaluation() throws Exception {
+        // before the minute masks, grid-only pruning and lazy tier windows: 12.8 gets, 12.5 writes
+        double[] r = perEvaluation(SloCatalog.SUCCESS);
+        assertThat(r[0]).isLessThan(8);
+        assertThat(r[1]).isLessThan(5);
+        assertThat(r[2]).isLessThan(0.01);
+    }
+
+    @Test
+    void aSparseQuantileSeriesCostsAFewLookupsPerEvaluation() throws Exception {
+        // before: 24.4 gets, 12.6 writes
+        double[] r = perEvaluation(SloCatalog.TTFT);
+        assertThat(r[0]).isLessThan(12);
+        assertThat(r[1]).isLessThan(5);
+        assertThat(r[2]).isLessThan(0.01);
+    }
+}
