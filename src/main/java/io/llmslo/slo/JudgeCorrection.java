@@ -76,6 +76,11 @@ public final class JudgeCorrection implements Serializable {
         this.pooled = pooled;
     }
 
+    /** How long pooled pairs are kept behind the watermark: the calibration window and a day. */
+    long pooledRetentionMs(long windowMs) {
+        return Math.max(windowMs, calibrationWindowMs) + TimeBuckets.DAY;
+    }
+
     /** This correction with the pooled scope, reading the pairs of one evaluator subtask. */
     public JudgeCorrection withPooled(PooledPairs pairs) {
         return new JudgeCorrection(minPairs, calibrationWindowMs, minAgreement, pairs);
@@ -183,7 +188,10 @@ public final class JudgeCorrection implements Serializable {
         PpiMoments own = pairs(now, windowMs, s, 0);
         long calibrationMs = Math.max(windowMs, Math.min(calibrationWindowMs, lookbackMs));
         PpiMoments calibration = pairs(now, calibrationMs, s, 1);
-        Scope sc = scope(own, calibration, () -> pooled == null ? null : pooled.pairs(now, calibrationMs));
+        // the pool is one set of sums per subtask, not per series: it keeps the whole configured
+        // calibration window (as judge_calibration does), not the series' hour retention
+        long pooledMs = Math.max(windowMs, calibrationWindowMs);
+        Scope sc = scope(own, calibration, () -> pooled == null ? null : pooled.pairs(now, pooledMs));
         PpiMoments labeled = sc.labeled();
         PpiEstimator.Estimate e = labeled == null ? null : estimate(PpiMoments.of(slo.n(), slo.good(), labeled), sc.name());
         double agreement = sc.gatedOn().agreement();

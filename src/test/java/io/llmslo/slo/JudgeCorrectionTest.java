@@ -286,6 +286,23 @@ class JudgeCorrectionTest {
         assertThat(without.gate()).isEqualTo(JudgeCorrection.UNCALIBRATED);
     }
 
+    /** The pool spans the configured calibration window (30 d), beyond a series' 8-day hour retention. */
+    @Test
+    void thePoolSpansTheWholeCalibrationWindow() throws Exception {
+        PooledPairs pooled = new PooledPairs();
+        for (int i = 0; i < 40; i++) { // 20 days before the evaluation: outside any series' hours
+            pooled.add(T0 + HOUR + i * MIN, new PpiMoments().addPair(i % 10 != 0, i % 10 != 0 && i % 7 != 0, 1.0));
+        }
+        Driver d = new Driver(new JudgeCorrection(30, Duration.ofDays(30), 0.6).withPooled(pooled));
+        for (long t = T0 + 20 * DAY; t < T0 + 21 * DAY; t += MIN) {
+            d.judged(t, t % (3 * MIN) != 0);
+        }
+        d.advanceTo(T0 + 21 * DAY);
+        assertThat(d.last().judge().scope()).isEqualTo(JudgeCorrection.SCOPE_POOLED);
+        assertThat(d.last().judge().calibrationPairs()).isEqualTo(40);
+        assertThat(new JudgeCorrection(30, Duration.ofDays(30), 0.6).pooledRetentionMs(DAY)).isEqualTo(31 * DAY);
+    }
+
     /** Local-global aggregation keeps pairs apart: they travel as sums, never as judged counts. */
     @Test
     void partialBucketsCarryPairSumsNotCounts() {
