@@ -36,7 +36,11 @@ import java.util.Map;
  *       the pool's when it uses them) must be at least {@code minPairs} with a weighted agreement
  *       on useful of at least {@code minAgreement}; otherwise the row says {@value #UNCALIBRATED}
  *       and the judge's alerts do not page (nothing opens; open ones resolve). A cohort whose own
- *       calibration-window pairs suffice is judged on them, even if the pool's agree better.
+ *       calibration-window pairs suffice is judged on them, even if the pool's agree better. A
+ *       pooled estimate never pages ({@value #POOLED_NO_PAGE}): it is shown, and the review
+ *       queue's strata bring the cohort its own pairs.
+ *   <li><b>Range</b>: the reported estimate and interval are clipped to [0, 1] (a rate; the
+ *       normal interval of PPI and the Rogan–Gladen ratio can leave it with few pairs).
  *   <li><b>Alerts</b> use the corrected estimate: every tier window's counts are replaced by the
  *       effective counts of its PPI++ estimate (judged counts of that window, the pairs above), so
  *       the burn-rate rule with its significance guard sees the corrected rate with the precision
@@ -51,6 +55,12 @@ public final class JudgeCorrection implements Serializable {
     public static final String SCOPE_CALIBRATION = "cohort_calibration_window";
     public static final String SCOPE_POOLED = "pooled_calibration_window";
     public static final String UNCALIBRATED = "judge_uncalibrated";
+    /**
+     * The gate of a calibrated pooled estimate: reported, never paging. The pool's error rates are
+     * an assumption about this cohort that its own few pairs cannot confirm (an offline judge
+     * lenient on one surface and strict on another breaks it), so a page would rest on it alone.
+     */
+    public static final String POOLED_NO_PAGE = "judge_pooled";
     /** Two-sided level of the reported interval: 95 %. */
     private static final double ALPHA = 0.05;
 
@@ -74,6 +84,11 @@ public final class JudgeCorrection implements Serializable {
         this.calibrationWindowMs = calibrationWindowMs;
         this.minAgreement = minAgreement;
         this.pooled = pooled;
+    }
+
+    /** How long pooled pairs are kept behind the watermark: the calibration window and a day. */
+    long pooledRetentionMs(long windowMs) {
+        return Math.max(windowMs, calibrationWindowMs) + TimeBuckets.DAY;
     }
 
     /** This correction with the pooled scope, reading the pairs of one evaluator subtask. */
@@ -183,22 +198,31 @@ public final class JudgeCorrection implements Serializable {
         PpiMoments own = pairs(now, windowMs, s, 0);
         long calibrationMs = Math.max(windowMs, Math.min(calibrationWindowMs, lookbackMs));
         PpiMoments calibration = pairs(now, calibrationMs, s, 1);
-        Scope sc = scope(own, calibration, () -> pooled == null ? null : pooled.pairs(now, calibrationMs));
+        // the pool is one set of sums per subtask, not per series: it keeps the whole configured
+        // calibration window (as judge_calibration does), not the series' hour retention
+        long pooledMs = Math.max(windowMs, calibrationWindowMs);
+        Scope sc = scope(own, calibration, () -> pooled == null ? null : pooled.pairs(now, pooledMs));
         PpiMoments labeled = sc.labeled();
         PpiEstimator.Estimate e = labeled == null ? null : estimate(PpiMoments.of(slo.n(), slo.good(), labeled), sc.name());
         double agreement = sc.gatedOn().agreement();
-        Columns cols = new Columns(e == null ? null : e.theta(), e == null ? null : e.ciLow(),
-                e == null ? null : e.ciHigh(), e == null || Double.isNaN(e.lambda()) ? null : e.lambda(), slo.n(),
+        boolean pooledScope = SCOPE_POOLED.equals(sc.name());
+        Columns cols = new Columns(e == null ? null : rate(e.theta()), e == null ? null : rate(e.ciLow()),
+                e == null ? null : rate(e.ciHigh()), e == null || Double.isNaN(e.lambda()) ? null : e.lambda(), slo.n(),
                 labeled == null ? own.pairs : labeled.pairs, sc.name(), Double.isNaN(agreement) ? null : agreement,
-                sc.gatedOn().pairs, sc.calibrated() ? null : UNCALIBRATED);
+                sc.gatedOn().pairs, !sc.calibrated() ? UNCALIBRATED : pooledScope ? POOLED_NO_PAGE : null);
+        boolean pages = sc.calibrated() && labeled != null && !pooledScope;
         Map<Duration, WindowCounts> windows = new HashMap<>();
         for (Map.Entry<Duration, WindowCounts> w : raw.windows().entrySet()) {
-            windows.put(w.getKey(), sc.calibrated() && labeled != null
-                    ? effective(w.getValue(), labeled, sc.name()) : WindowCounts.NONE);
+            windows.put(w.getKey(), pages ? effective(w.getValue(), labeled, sc.name()) : WindowCounts.NONE);
         }
         AlertInput corrected = new AlertInput(raw.now(), raw.cohort(), windows, raw.status(), raw.pValue(), raw.n(),
                 null);
         return new Result(cols, corrected);
+    }
+
+    /** A rate's estimate or bound, clipped to [0, 1]. */
+    static double rate(double v) {
+        return Math.max(0.0, Math.min(1.0, v));
     }
 
     /**

@@ -34,6 +34,10 @@ import org.apache.flink.util.OutputTag;
  * after the job's latest observation (each {@link LocalAggregationOperator} broadcasts its own;
  * the evaluator keeps the largest), the same instant
  * for every series, instead of ticking on through empty windows.
+ *
+ * <p>The broadcast input ({@link EvaluatorBroadcast}) also brings every judged-and-rated pair of
+ * the job, kept in broadcast state ({@link #POOLED}) and in a per-subtask {@link PooledPairs}: the
+ * pooled scope of the judge correction for cohorts with too few pairs of their own.
  */
 public class SloEvaluatorFunction
         extends KeyedBroadcastProcessFunction<String, PartialBucket, Either<Long, PooledPair>, SloStatus> {
@@ -234,13 +238,14 @@ public class SloEvaluatorFunction
         }
     }
 
-    /** Drops pooled minutes beyond the judge SLO's hour retention (plus a day) behind the watermark. */
+    /** Drops pooled minutes beyond the calibration window (plus a day) behind the watermark. */
     private void prunePooled(long watermark, BroadcastState<Long, io.llmslo.ppi.PpiMoments> state) throws Exception {
         SloEngine judge = engines.get(SloCatalog.JUDGE_HIGH);
         if (judge == null || watermark == Long.MIN_VALUE) {
             return;
         }
-        long cut = TimeBuckets.floorTo(watermark - judge.hourRetentionMs() - TimeBuckets.DAY, TimeBuckets.HOUR);
+        long cut = TimeBuckets.floorTo(watermark - judgeCorrection.pooledRetentionMs(judge.windowMs()),
+                TimeBuckets.HOUR);
         if (cut > pooledPrunedUpTo) {
             for (long m : pooled.prune(cut)) {
                 state.remove(m);

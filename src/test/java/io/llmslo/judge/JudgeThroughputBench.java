@@ -40,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <pre>
  * mvn -B -o test -Dtest=JudgeThroughputBench [-Dbench.responses=40000] [-Dbench.rounds=2] [-Dbench.inline=20000]
+ *     [-Dbench.threads=true]   (CPU by thread per run)
  * </pre>
  *
  * Rate = responses read by the sources between 25 % and 90 % of the input / wall time between
@@ -198,6 +199,7 @@ class JudgeThroughputBench {
         LlmSloJob.build(cfg, events, new LlmSloJob.Sinks(new DiscardingSink<>(), new DiscardingSink<>(),
                 new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>()), judge);
         READ.set(0);
+        Map<String, Long> cpuBefore = threadCpu();
         JobClient job = env.executeAsync(group);
         try {
             long t25 = 0;
@@ -209,6 +211,9 @@ class JudgeThroughputBench {
                     c25 = cpuSeconds();
                 }
                 if (read >= 0.90 * n) {
+                    if (Boolean.getBoolean("bench.threads")) {
+                        printTopThreads(name, cpuBefore, threadCpu());
+                    }
                     return new Run(name, n, (System.nanoTime() - t25) / 1e9, cpuSeconds() - c25);
                 }
                 Thread.sleep(5);
@@ -216,6 +221,30 @@ class JudgeThroughputBench {
         } finally {
             job.cancel().get(1, TimeUnit.MINUTES);
         }
+    }
+
+    /** CPU ms per thread name pattern (task threads without their subtask suffix). */
+    static Map<String, Long> threadCpu() {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t == null) {
+                continue;
+            }
+            long ns = mx.getThreadCpuTime(t.getThreadId());
+            String name = t.getThreadName().replaceAll("\\(\\d+/\\d+\\)#\\d+", "").replaceAll("-\\d+$", "");
+            out.merge(name.length() > 90 ? name.substring(0, 90) : name, Math.max(0, ns) / 1_000_000, Long::sum);
+        }
+        return out;
+    }
+
+    static void printTopThreads(String run, Map<String, Long> before, Map<String, Long> after) {
+        System.out.println("[bench judge] " + run + ": CPU ms by thread (top 8)");
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                .limit(8)
+                .forEach(e -> System.out.printf("  %7d  %s%n", e.getValue(), e.getKey()));
     }
 
     static double cpuSeconds() {

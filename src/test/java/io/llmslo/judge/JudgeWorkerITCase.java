@@ -71,9 +71,13 @@ class JudgeWorkerITCase {
     @TempDir
     static Path tmp;
 
+    /** For the failure message of {@link #await}. */
+    static String lastUrl;
+
     @Test
     void aSlowJudgeNeverHoldsBackTheSloPathAndItsScoresArriveLaterAndOverTheBudgetAreShed() throws Exception {
         String url = Postgres.freshSchema("it_judge_worker" + System.getProperty("it.suffix", ""));
+        lastUrl = url;
         Sampler sampler = new Sampler(RATE, Map.of());
         // an hour of chat traffic, hours before now (event_time.max_future bounds Kafka by the wall clock)
         Instant base = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(6));
@@ -160,13 +164,19 @@ class JudgeWorkerITCase {
                 KAFKA.produce("jw.judge_scores", List.of(JudgeRequestJson.score(JSON, new JudgeResult(sampled.get(0),
                         base.toEpochMilli(), Map.of(), "helpfulness", 3, 4, "judge-test", 1, "again", 5, null, 0, 0))),
                         v -> null);
-                // later traffic moves event time on: the late scores reach quality.judge_high
-                KAFKA.produce("jw.responses", List.of(response(unsampled(sampler, "marker-b"),
-                        base.plus(Duration.ofHours(4)))), v -> null);
+                // later traffic moves event time on: the late scores reach quality.judge_high (on a
+                // loaded machine one more hour of traffic may be needed, as a live stream would bring)
+                int markers = 0;
+                do {
+                    markers++;
+                    KAFKA.produce("jw.responses", List.of(response(unsampled(sampler, "marker-" + markers),
+                            base.plus(Duration.ofHours(3 + markers)))), v -> null);
+                } while (!awaitQuietly(Duration.ofSeconds(60), () -> n(url, "quality.judge_high") == sampled.size())
+                        && markers < 3);
                 await("quality.judge_high over the judged requests", () -> n(url, "quality.judge_high") == sampled.size());
                 assertThat(count(url, "SELECT good FROM slo_status WHERE slo = 'quality.judge_high' AND cohort = '*'"))
                         .as("score 5 >= pass threshold 4").isEqualTo(sampled.size());
-                assertThat(n(url, "availability.success")).as("the marker is evaluated too").isEqualTo(RESPONSES + 1);
+                assertThat(n(url, "availability.success")).as("the markers are evaluated too").isEqualTo(RESPONSES + 1 + markers - 1);
                 await("the judged-and-rated pair in judge_calibration",
                         () -> count(url, "SELECT max(n_pairs) FROM judge_calibration") == 1);
                 TreeSet<String> all = sloNames(url);
@@ -278,11 +288,25 @@ class JudgeWorkerITCase {
         boolean ok() throws Exception;
     }
 
+    static boolean awaitQuietly(Duration timeout, Check check) throws Exception {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (!check.ok()) {
+            if (System.nanoTime() > until) {
+                return false;
+            }
+            Thread.sleep(200);
+        }
+        return true;
+    }
+
     static void await(String what, Check check) throws Exception {
         long until = System.nanoTime() + AWAIT.toNanos();
         while (!check.ok()) {
             if (System.nanoTime() > until) {
-                throw new AssertionError("gave up waiting for " + what);
+                throw new AssertionError("gave up waiting for " + what + "; global rows: " + Postgres.rows(lastUrl,
+                        "(SELECT slo, eval_time, n, good FROM slo_status WHERE cohort = '*') s") + "; judge_scores "
+                        + count(lastUrl, "SELECT count(*) FROM judge_scores") + ", judge_calibration "
+                        + Postgres.rows(lastUrl, "(SELECT eval_time, n_pairs FROM judge_calibration) c"));
             }
             Thread.sleep(200);
         }

@@ -270,7 +270,7 @@ class JudgeCorrectionTest {
         assertThat(j.pairs()).isGreaterThan(1000);
         assertThat(j.calibrationPairs()).isEqualTo(j.pairs());
         assertThat(j.judged()).isEqualTo(small.last().n());
-        assertThat(j.gate()).isNull();
+        assertThat(j.gate()).isEqualTo(JudgeCorrection.POOLED_NO_PAGE);
         assertThat(j.correctedLow()).isLessThanOrEqualTo(0.96);
         assertThat(j.correctedHigh()).isGreaterThanOrEqualTo(0.96);
         assertThat(small.transitions).isEmpty();
@@ -284,6 +284,74 @@ class JudgeCorrectionTest {
         assertThat(without.scope()).isNull();
         assertThat(without.corrected()).isNull();
         assertThat(without.gate()).isEqualTo(JudgeCorrection.UNCALIBRATED);
+    }
+
+    /**
+     * A pooled estimate is shown but never pages, and stays a rate. The small cohort really regressed
+     * (people find half its answers useful, target 0.92) and the well-calibrated pool estimates it
+     * (Rogan–Gladen with a = 0.75, b = 0.20: q = 0.475 → θ = 0.5): a cohort-scope estimate this far
+     * below target would open the burn-rate tiers within hours; the pooled one opens nothing. A
+     * second cohort the judge passes never gets (q − b)/(a − b) < 0, reported as 0.
+     */
+    @Test
+    void aPooledEstimateIsReportedClippedToARateAndNeverPages() throws Exception {
+        PooledPairs pooled = new PooledPairs();
+        JudgeCorrection pooledCorrection = new JudgeCorrection(30, Duration.ofDays(7), 0.6).withPooled(pooled);
+        Driver regressed = new Driver(pooledCorrection);
+        Driver neverPassed = new Driver(pooledCorrection);
+        SplittableRandom rnd = new SplittableRandom(21);
+        SplittableRandom poolRnd = new SplittableRandom(22);
+        for (long t = T0; t < T0 + 4 * DAY; t += MIN) {
+            boolean y = rnd.nextDouble() < 0.5;
+            regressed.judged(t, rnd.nextDouble() < (y ? 0.75 : 0.20));
+            neverPassed.judged(t, false);
+            for (int k = 0; k < 10; k++) { // the rest of the job: same judge, human rate 0.96, one in ten rated
+                boolean py = poolRnd.nextDouble() < 0.96;
+                boolean ppass = poolRnd.nextDouble() < (py ? 0.75 : 0.20);
+                if (poolRnd.nextDouble() < 0.1) {
+                    pooled.add(TimeBuckets.endOf(t + HOUR, MIN), new PpiMoments().addPair(py, ppass, 1.0));
+                }
+            }
+        }
+        regressed.advanceTo(T0 + 4 * DAY);
+        neverPassed.advanceTo(T0 + 4 * DAY);
+        JudgeCorrection.Columns j = regressed.last().judge();
+        assertThat(j.scope()).isEqualTo(JudgeCorrection.SCOPE_POOLED);
+        assertThat(j.agreement()).isGreaterThanOrEqualTo(0.6); // the pool is calibrated: the gate is not what holds it
+        assertThat(j.gate()).isEqualTo(JudgeCorrection.POOLED_NO_PAGE);
+        assertThat(j.corrected()).isCloseTo(0.5, within(0.08));
+        assertThat(j.correctedHigh()).isLessThan(0.92);
+        assertThat(regressed.transitions).isEmpty();
+        JudgeCorrection.Columns zero = neverPassed.last().judge();
+        assertThat(zero.scope()).isEqualTo(JudgeCorrection.SCOPE_POOLED);
+        assertThat(zero.corrected()).isEqualTo(0.0);
+        assertThat(zero.correctedLow()).isEqualTo(0.0);
+        assertThat(zero.correctedHigh()).isBetween(0.0, 1.0);
+        assertThat(neverPassed.transitions).isEmpty();
+        // the same judged traffic with enough own pairs (cohort scope, calibrated) does page
+        Driver own = new Driver(new JudgeCorrection(30, Duration.ofDays(7), 0.6));
+        simulate(own, new SplittableRandom(23), T0, T0 + 4 * DAY, t -> 0.5, 0.1);
+        own.advanceTo(T0 + 4 * DAY);
+        assertThat(own.last().judge().scope()).isEqualTo(JudgeCorrection.SCOPE_WINDOW);
+        assertThat(own.last().judge().gate()).isNull();
+        assertThat(own.transitions).isNotEmpty();
+    }
+
+    /** The pool spans the configured calibration window (30 d), beyond a series' 8-day hour retention. */
+    @Test
+    void thePoolSpansTheWholeCalibrationWindow() throws Exception {
+        PooledPairs pooled = new PooledPairs();
+        for (int i = 0; i < 40; i++) { // 20 days before the evaluation: outside any series' hours
+            pooled.add(T0 + HOUR + i * MIN, new PpiMoments().addPair(i % 10 != 0, i % 10 != 0 && i % 7 != 0, 1.0));
+        }
+        Driver d = new Driver(new JudgeCorrection(30, Duration.ofDays(30), 0.6).withPooled(pooled));
+        for (long t = T0 + 20 * DAY; t < T0 + 21 * DAY; t += MIN) {
+            d.judged(t, t % (3 * MIN) != 0);
+        }
+        d.advanceTo(T0 + 21 * DAY);
+        assertThat(d.last().judge().scope()).isEqualTo(JudgeCorrection.SCOPE_POOLED);
+        assertThat(d.last().judge().calibrationPairs()).isEqualTo(40);
+        assertThat(new JudgeCorrection(30, Duration.ofDays(30), 0.6).pooledRetentionMs(DAY)).isEqualTo(31 * DAY);
     }
 
     /** Local-global aggregation keeps pairs apart: they travel as sums, never as judged counts. */
