@@ -121,15 +121,21 @@ public final class ThroughputBenchmark {
         if (run.equals("parse")) {
             input.sinkTo(new DiscardingSink<>()).name("discard").uid("discard");
         } else {
-            LlmSloJob.build(cfg, input, new LlmSloJob.Sinks(new DiscardingSink<>(), new DiscardingSink<>(),
+            LlmSloJob.Outputs outputs = LlmSloJob.build(cfg, input, new LlmSloJob.Sinks(null, new DiscardingSink<>(),
                     new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>()), null);
+            // the status rows (one per evaluation) are counted: the evaluator's cost is per row
+            outputs.statuses().map(new CountRows()).name("count-rows").sinkTo(new DiscardingSink<>());
         }
         System.gc();
         try (Sampler sampler = new Sampler(checkpoints); Recording jfr = profile ? startJfr() : null) {
             long t0 = System.nanoTime();
             double cpu0 = processCpuSeconds();
             double[] gcJit0 = gcAndJitSeconds();
-            env.execute("bench-" + run);
+            org.apache.flink.api.common.JobExecutionResult result = env.execute("bench-" + run);
+            Object rows = result.getAllAccumulatorResults().get(CountRows.ROWS);
+            if (rows != null) {
+                out.printf("  %s: %,d evaluations (status rows)%n", run, ((Number) rows).longValue());
+            }
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpu = processCpuSeconds() - cpu0;
             double[] gcJit = gcAndJitSeconds();
@@ -160,6 +166,25 @@ public final class ThroughputBenchmark {
         }
         java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         return new double[] {gc, jit == null ? 0 : jit.getTotalCompilationTime() / 1e3};
+    }
+
+    /** Counts the records through it in an accumulator. */
+    static final class CountRows extends org.apache.flink.api.common.functions.RichMapFunction<
+            io.llmslo.slo.SloStatus, io.llmslo.slo.SloStatus> {
+        static final String ROWS = "bench_status_rows";
+        private transient org.apache.flink.api.common.accumulators.LongCounter rows;
+
+        @Override
+        public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
+            rows = new org.apache.flink.api.common.accumulators.LongCounter();
+            getRuntimeContext().addAccumulator(ROWS, rows);
+        }
+
+        @Override
+        public io.llmslo.slo.SloStatus map(io.llmslo.slo.SloStatus s) {
+            rows.add(1L);
+            return s;
+        }
     }
 
     private static Recording startJfr() {
