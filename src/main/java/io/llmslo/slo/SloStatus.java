@@ -7,6 +7,7 @@ package io.llmslo.slo;
  * The four before it are the sequential detector's evidence ({@link io.llmslo.slo.alert.AlertOutcome.Evidence}):
  * null for SLOs whose alerts use another rule.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(SloStatusSerializer.Info.class)
 public record SloStatus(
         String slo,
         String cohort,
