@@ -93,6 +93,20 @@ class JudgeCorrectionTest {
         }
     }
 
+    /**
+     * One minute of the rest of the job's traffic, as pairs in the pool: 10 requests, the same
+     * judge, a human-useful rate of 0.96, one in ten rated an hour later.
+     */
+    static void restOfTheJob(PooledPairs pooled, SplittableRandom rnd, long t) {
+        for (int k = 0; k < 10; k++) {
+            boolean y = rnd.nextDouble() < 0.96;
+            boolean pass = rnd.nextDouble() < (y ? 0.75 : 0.20);
+            if (rnd.nextDouble() < 0.1) {
+                pooled.add(TimeBuckets.endOf(t + HOUR, MIN), new PpiMoments().addPair(y, pass, 1.0));
+            }
+        }
+    }
+
     @Test
     void theColumnsArePpiOverTheSloWindowAndTheBiasedJudgeDoesNotPageAStationaryCohort() throws Exception {
         Driver d = new Driver(new JudgeCorrection(30, Duration.ofDays(7), 0.6));
@@ -245,15 +259,7 @@ class JudgeCorrectionTest {
             if (rnd.nextDouble() < 0.0015) {
                 ratings.add(new Pending(t + HOUR, y, pass, 1.0));
             }
-            // the rest of the job: 10 times the traffic, same judge, same human rate, one in ten rated
-            for (int k = 0; k < 10; k++) {
-                boolean py = poolRnd.nextDouble() < 0.96;
-                boolean ppass = poolRnd.nextDouble() < (py ? 0.75 : 0.20);
-                if (poolRnd.nextDouble() < 0.1) {
-                    long m = TimeBuckets.endOf(t + HOUR, MIN);
-                    pooled.add(m, new PpiMoments().addPair(py, ppass, 1.0));
-                }
-            }
+            restOfTheJob(pooled, poolRnd, t); // 10 times the traffic, same judge, same human rate
             while (!ratings.isEmpty() && ratings.get(0).t() <= t) {
                 Pending p = ratings.remove(0);
                 small.pair(p.t(), p.useful(), p.pass(), p.w());
@@ -305,13 +311,7 @@ class JudgeCorrectionTest {
             boolean y = rnd.nextDouble() < 0.5;
             regressed.judged(t, rnd.nextDouble() < (y ? 0.75 : 0.20));
             neverPassed.judged(t, false);
-            for (int k = 0; k < 10; k++) { // the rest of the job: same judge, human rate 0.96, one in ten rated
-                boolean py = poolRnd.nextDouble() < 0.96;
-                boolean ppass = poolRnd.nextDouble() < (py ? 0.75 : 0.20);
-                if (poolRnd.nextDouble() < 0.1) {
-                    pooled.add(TimeBuckets.endOf(t + HOUR, MIN), new PpiMoments().addPair(py, ppass, 1.0));
-                }
-            }
+            restOfTheJob(pooled, poolRnd, t);
         }
         regressed.advanceTo(T0 + 4 * DAY);
         neverPassed.advanceTo(T0 + 4 * DAY);
