@@ -23,7 +23,7 @@ import io.llmslo.slo.EvaluatorBroadcast;
 import io.llmslo.slo.LocalAggregationOperator;
 import io.llmslo.slo.Observation;
 import io.llmslo.slo.ObservationFactory;
-import io.llmslo.slo.PartialBucket;
+import io.llmslo.slo.PartialBatch;
 import io.llmslo.slo.SloEvaluatorFunction;
 import io.llmslo.slo.SloStatus;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -78,7 +78,7 @@ public final class LlmSloJob {
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(RequestJoiner.DEAD_LETTERS)
                 .union(joined.getSideOutput(RequestJoiner.DEAD_LETTERS));
 
-        DataStream<Observation> allObservations = joined;
+        DataStream<Observation> judgeSide = null;
         DataStream<Either<Long, EvaluatorBroadcast.PooledPair>> pooledPairs = null;
         DataStream<JudgeResult> judged = null;
         JudgeBranch.Calibrated calibrated = null;
@@ -107,7 +107,7 @@ public final class LlmSloJob {
                     .uid("judge-pair-observations");
             deadLetters = deadLetters.union(judgeObservations.getSideOutput(RecordGuard.DEAD_LETTERS),
                     pairObservations.getSideOutput(RecordGuard.DEAD_LETTERS), calibrated.deadLetters());
-            allObservations = joined.union(judgeObservations, pairObservations);
+            judgeSide = judgeObservations.union(pairObservations);
             // each pair once, before the cohort fan-out, to every evaluator: the pooled scope
             pooledPairs = pairObservations
                     .flatMap(new PooledPairFunction(), EvaluatorBroadcast.TYPE)
@@ -117,13 +117,24 @@ public final class LlmSloJob {
 
         // local-global aggregation: each producing subtask folds its observations into partial
         // buckets per (slo, cohort, minute); the keyed evaluator merges them (no funnel, no
-        // per-observation shuffle); each subtask's latest time goes to every evaluator
-        long interval = cfg.output.historyInterval().toMillis();
-        SingleOutputStreamOperator<PartialBucket> partials = allObservations
-                .transform("cohort-partials", TypeInformation.of(PartialBucket.class),
-                        new LocalAggregationOperator(new CohortKeys(cfg.groupingSets), cfg.slo.sketched(), interval))
-                .uid("cohort-partials");
-        DataStream<Either<Long, EvaluatorBroadcast.PooledPair>> toEvaluators = partials.getSideOutput(LocalAggregationOperator.PROGRESS)
+        // per-observation shuffle); each subtask's latest time goes to every evaluator. The judge
+        // side has its own aggregation, so the joiner's (one input) stays chained to the joiner
+        CohortCap cap = CohortCap.of(cfg.cohortGuard);
+        Aggregated aggregated = aggregate(joined, "cohort-partials", cfg, cap);
+        DataStream<PartialBatch> partials = aggregated.partials();
+        DataStream<Long> producerProgress = aggregated.partials().getSideOutput(LocalAggregationOperator.PROGRESS);
+        DataStream<CohortSighting> sightings = aggregated.sightings();
+        DataStream<DeadLetter> aggregationDeadLetters = aggregated.partials().getSideOutput(RecordGuard.DEAD_LETTERS);
+        if (judgeSide != null) {
+            Aggregated judgePartials = aggregate(judgeSide, "judge-partials", cfg, cap);
+            partials = partials.union(judgePartials.partials());
+            producerProgress = producerProgress.union(
+                    judgePartials.partials().getSideOutput(LocalAggregationOperator.PROGRESS));
+            sightings = sightings.union(judgePartials.sightings());
+            aggregationDeadLetters = aggregationDeadLetters.union(
+                    judgePartials.partials().getSideOutput(RecordGuard.DEAD_LETTERS));
+        }
+        DataStream<Either<Long, EvaluatorBroadcast.PooledPair>> toEvaluators = producerProgress
                 .map(EvaluatorBroadcast::progress, EvaluatorBroadcast.TYPE)
                 .name("job-progress")
                 .uid("job-progress");
@@ -135,22 +146,19 @@ public final class LlmSloJob {
 
         // the global cohort cap (DESIGN §7b): first sightings of values (not events) → admission per
         // dimension in event time → decisions broadcast to the relabel before the evaluator's shuffle
-        CohortCap cap = CohortCap.of(cfg.cohortGuard);
-        DataStream<CohortDecision> decisions = partials
-                .process(new CohortSightingFunction(cap), TypeInformation.of(CohortSighting.class))
-                .name("cohort-sightings")
-                .uid("cohort-sightings")
+        DataStream<CohortDecision> decisions = sightings
                 .keyBy(CohortSighting::dimension)
-                .process(new CohortAdmissionFunction(cap.maxValues()), TypeInformation.of(CohortDecision.class))
+                .process(new CohortAdmissionFunction(cap.maxValues(), cfg.output.historyInterval().toMillis()),
+                        TypeInformation.of(CohortDecision.class))
                 .name("cohort-admission")
                 .uid("cohort-admission");
-        SingleOutputStreamOperator<PartialBucket> capped = partials
+        SingleOutputStreamOperator<PartialBatch> capped = partials
                 .connect(decisions.broadcast())
-                .transform("cohort-cap", TypeInformation.of(PartialBucket.class), new CohortRelabelOperator(cap))
+                .transform("cohort-cap", TypeInformation.of(PartialBatch.class), new CohortRelabelOperator(cap))
                 .uid("cohort-cap");
 
         SingleOutputStreamOperator<SloStatus> statuses = capped
-                .keyBy(PartialBucket::key)
+                .keyBy(PartialBatch::key)
                 .connect(progress)
                 .process(new SloEvaluatorFunction(cfg.slo, cfg.output.historyInterval(),
                         judge == null ? null : judge.correction()))
@@ -167,7 +175,7 @@ public final class LlmSloJob {
         }
         // every operator's per-record failures (RecordGuard), counted per distinct bad record
         DataStream<DeadLetter> counted = deadLetters
-                .union(partials.getSideOutput(RecordGuard.DEAD_LETTERS),
+                .union(aggregationDeadLetters,
                         capped.getSideOutput(RecordGuard.DEAD_LETTERS),
                         statuses.getSideOutput(RecordGuard.DEAD_LETTERS))
                 .map(new DeadLetterMetricsFunction()) // dead_letters_<reason> counters, every record
@@ -187,6 +195,22 @@ public final class LlmSloJob {
             sink(judged, sinks.judgeScores(), "judge-scores-sink", sinkParallelism);
         }
         return new Outputs(statuses, alerts, counted, judged);
+    }
+
+    /** One producer's local aggregation and, chained to it, the first sightings of its capped values. */
+    private record Aggregated(SingleOutputStreamOperator<PartialBatch> partials, DataStream<CohortSighting> sightings) {}
+
+    private static Aggregated aggregate(DataStream<Observation> observations, String name, JobConfig cfg,
+            CohortCap cap) {
+        SingleOutputStreamOperator<PartialBatch> partials = observations
+                .transform(name, TypeInformation.of(PartialBatch.class), new LocalAggregationOperator(
+                        new CohortKeys(cfg.groupingSets), cfg.slo.sketched(), cfg.output.historyInterval().toMillis()))
+                .uid(name);
+        String sightings = name.equals("cohort-partials") ? "cohort-sightings" : name + "-sightings";
+        return new Aggregated(partials, partials
+                .process(new CohortSightingFunction(cap), TypeInformation.of(CohortSighting.class))
+                .name(sightings)
+                .uid(sightings));
     }
 
     private static <T> void sink(DataStream<T> stream, Sink<T> sink, String name, int parallelism) {

@@ -9,11 +9,15 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -76,6 +80,36 @@ class PlanCommandTest {
     void theReplayJobHasNoParallelismOneOperatorBetweenItsSourcesAndTheEvaluator() throws Exception {
         JsonNode plan = plan(Path.of("jobs/replay.yaml"));
         assertNoFunnelOnThePerEventPath(plan, 2);
+    }
+
+    /**
+     * With the judge on, the judge side's observations have their own local aggregation: the
+     * joiner's aggregation has one input, so Flink chains it to the joiner (observations never
+     * cross an exchange), in the plan (one FORWARD predecessor) and in the job graph (one task).
+     */
+    @Test
+    void withTheJudgeOnTheJoinersLocalAggregationIsChainedToTheJoiner() throws Exception {
+        Path job = Path.of("jobs/replay.yaml");
+        JsonNode plan = plan(job);
+        JsonNode partials = null;
+        Map<Integer, String> names = new HashMap<>();
+        for (JsonNode n : plan.get("nodes")) {
+            names.put(n.get("id").asInt(), n.get("type").asText());
+            if (n.get("type").asText().equals("cohort-partials")) {
+                partials = n;
+            }
+        }
+        assertThat(names).containsValue("judge-partials");
+        assertThat(partials.get("predecessors")).hasSize(1);
+        assertThat(names.get(partials.get("predecessors").get(0).get("id").asInt())).isEqualTo("request-joiner");
+        assertThat(partials.get("predecessors").get(0).get("ship_strategy").asText()).isEqualTo("FORWARD");
+
+        JobGraph graph = JobRunner.graph(io.llmslo.config.JobConfig.load(job)).getStreamGraph().getJobGraph();
+        List<String> tasks = new ArrayList<>();
+        for (JobVertex v : graph.getVertices()) {
+            tasks.add(v.getName());
+        }
+        assertThat(tasks).anySatisfy(t -> assertThat(t).contains("request-joiner").contains("cohort-partials"));
     }
 
     @Test

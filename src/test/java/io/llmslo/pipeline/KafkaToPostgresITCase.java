@@ -536,7 +536,7 @@ class KafkaToPostgresITCase {
      * MAX watermark of a source that has gone idle ({@code event_time.idleness} without records;
      * FLINK-40499, open), so the last evaluations (the end-of-input boundaries after the latest
      * observation) would never fire. So the restored job runs with the reference's long idleness
-     * (10 min: still active at the drain), while the first one needs a short one: the sample's
+     * (10 min: still active at the drain), while the first one needs a shorter one (20 s): the sample's
      * three ratings all come after the cut, and an empty partition that never goes idle holds
      * event time back (no evaluation before the stop). Changing {@code event_time.idleness}
      * across a savepoint is an ordinary job-file change: watermarks are not part of the state.
@@ -550,7 +550,9 @@ class KafkaToPostgresITCase {
         String url = schema("it_savepoint");
         // part 1: the empty ratings partitions must go idle; part 2: the sources must still be
         // active at the final drain (see above)
-        JobConfig part1 = config("savepoint", "sp", url, ", idleness: 5s", "1h", "1s");
+        // 20 s, not less: a split paused by alignment or slow to its first fetch on a loaded
+        // machine must not go idle while it still has records (they would be late)
+        JobConfig part1 = config("savepoint", "sp", url, ", idleness: 20s", "1h", "1s");
         JobConfig part2 = config("savepoint", "sp", url, ", idleness: 10m", "1h", "1s");
         String[] topics = {"sp.responses", "sp.feedback", "sp.ratings"};
 
@@ -560,6 +562,11 @@ class KafkaToPostgresITCase {
         }
         JobClient first = graph(part1, false, null, null).executeAsync("savepoint-1");
         KAFKA.awaitCaughtUp("savepoint", Duration.ofSeconds(60), topics);
+        // event time moves once the empty ratings partitions have gone idle
+        long idleBy = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (Postgres.count(url, "SELECT count(*) FROM slo_history") == 0 && System.nanoTime() < idleBy) {
+            Thread.sleep(200);
+        }
         String savepoint = first.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(),
                 SavepointFormatType.CANONICAL).get();
         long partialHistory = Postgres.count(url, "SELECT count(*) FROM slo_history");
@@ -590,6 +597,7 @@ class KafkaToPostgresITCase {
         JobConfig cfg = config("live", "live", url, ", idleness: 1s", "1m", "100ms");
         JobClient job = graph(cfg, false, null, null).executeAsync("live");
         try {
+            awaitEverySplitReading("live", url);
             LiveTraffic traffic = new LiveTraffic(KAFKA, "live", 300, Duration.ofSeconds(15));
             Thread poller = new Thread(() -> traffic.pollRows(url));
             poller.start();
@@ -601,6 +609,41 @@ class KafkaToPostgresITCase {
             traffic.assertRowsMatch(url);
         } finally {
             job.cancel().get();
+        }
+    }
+
+    /**
+     * Waits until every partition of the three topics has been fetched once: one unparseable
+     * probe per partition (no event time, so no watermark) reaches dead_letters. Without it, a
+     * split whose first fetch is slow on a loaded machine is marked idle after the 1 s idleness,
+     * the others' watermark moves on, and its first records arrive late (allowed_lateness 0):
+     * the test then sees every boundary short by those records, a start-up race of the test's
+     * traffic, not a counting error.
+     */
+    static void awaitEverySplitReading(String prefix, String url) throws Exception {
+        List<String> probes = new ArrayList<>();
+        try (KafkaProducer<String, String> p = KAFKA.producer()) {
+            for (String kind : List.of("responses", "feedback", "ratings")) {
+                for (int partition = 0; partition < 2; partition++) {
+                    String probe = "probe " + kind + " " + partition;
+                    p.send(new ProducerRecord<>(prefix + "." + kind, partition, null, probe));
+                    probes.add(probe);
+                }
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        while (!seen.containsAll(probes)) {
+            assertThat(System.nanoTime()).as("probes in dead_letters: %s of %s", seen, probes).isLessThan(deadline);
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT payload FROM dead_letters")) {
+                while (rs.next()) {
+                    seen.add(rs.getString(1));
+                }
+            } catch (java.sql.SQLException e) {
+                // tables not created yet
+            }
+            Thread.sleep(100);
         }
     }
 
