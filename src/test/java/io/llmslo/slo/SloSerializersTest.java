@@ -116,4 +116,17 @@ class SloSerializersTest {
         assertThat(roundTrip(PartialBucket.class, odd)).usingRecursiveComparison().isEqualTo(odd);
         assertThat(PartialBucket.class.getRecordComponents()).as("a component added: serialize it too").hasSize(9);
     }
+
+    @Test
+    void partialBatchesSurviveWithEveryMinuteUnderTheBatchKey() throws Exception {
+        String key = "latency.ttft_p95|surface=chat";
+        PartialBatch b = new PartialBatch(key, "latency.ttft_p95", "surface=chat", java.util.List.of(
+                new PartialBucket(key, "latency.ttft_p95", "surface=chat", 120_000L, 4, 3, 119_999L,
+                        new byte[] {9, 8, 7}, filled(new PpiMoments())),
+                new PartialBucket(key, "latency.ttft_p95", "surface=chat", 180_000L, 1, 0, 121_000L, null, null)));
+        assertThat(roundTrip(PartialBatch.class, b)).usingRecursiveComparison().isEqualTo(b);
+        PartialBatch odd = PartialBatch.of(new PartialBucket("other-key", "a", "b", 60_000L, 1, 0, 59_000L, null, null));
+        assertThat(roundTrip(PartialBatch.class, odd)).usingRecursiveComparison().isEqualTo(odd);
+        assertThat(PartialBatch.class.getRecordComponents()).as("a component added: serialize it too").hasSize(4);
+    }
 }
