@@ -3,12 +3,13 @@ package io.llmslo.slo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmslo.config.JobConfig;
-import io.llmslo.ppi.PpiMoments;
 import io.llmslo.slo.EvaluatorBroadcast.PooledPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -29,10 +30,12 @@ class ReadAheadEquivalenceTest {
 
     static final long T0 = Instant.parse("2026-10-01T00:00:00Z").toEpochMilli();
     static final long MIN = TimeBuckets.MINUTE;
-    static final String JUDGE_KEY = SloCatalog.JUDGE_HIGH + "|surface=rag";
 
-    /** One partial in arrival order, with the watermark the in-time run holds while it arrives. */
-    record Arrival(long minuteEnd, PartialBucket partial) {}
+    /** The partials of one observation in arrival order, as the local aggregation folds them. */
+    record Arrival(long minuteEnd, List<PartialBatch> batches) {}
+
+    static final CohortKeys COHORTS = new CohortKeys(List.of(List.of("surface")));
+    static final Map<String, String> RAG = Map.of("surface", "rag");
 
     static List<Arrival> sparseSeries(long seed, boolean judge) {
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -41,21 +44,21 @@ class ReadAheadEquivalenceTest {
         for (int i = 0; i < 40; i++) {
             // gaps from a minute to ~4 window lengths: some inside the 1 h window, many across it
             m += (1 + rnd.nextInt(rnd.nextInt(4) == 0 ? 240 : 40)) * MIN;
+            long t = m - 1 - rnd.nextInt(59_000);
+            Observation o;
             if (judge && rnd.nextInt(3) == 0) {
                 // a judged request a person rated: a pair of the judge correction, not in n
-                PpiMoments pair = new PpiMoments().addPair(rnd.nextBoolean(), rnd.nextBoolean(), 1.0);
-                out.add(new Arrival(m, new PartialBucket(JUDGE_KEY, SloCatalog.JUDGE_HIGH, "surface=rag", m, 0, 0,
-                        m - 1 - rnd.nextInt(59_000), null, pair)));
-            } else if (judge) {
-                long t = m - 1 - rnd.nextInt(59_000);
-                out.add(new Arrival(m, new PartialBucket(JUDGE_KEY, SloCatalog.JUDGE_HIGH, "surface=rag", m, 1,
-                        rnd.nextBoolean() ? 1 : 0, t, null)));
+                o = new Observation(SloCatalog.JUDGE_HIGH, t, RAG, rnd.nextBoolean(),
+                        JudgeCorrection.pairValue(rnd.nextBoolean(), 1.0));
             } else {
-                long n = 1 + rnd.nextInt(3);
-                long t = m - 1 - rnd.nextInt(59_000);
-                out.add(new Arrival(m, new PartialBucket(SloCatalog.SUCCESS + "|*", SloCatalog.SUCCESS, "*", m, n,
-                        rnd.nextInt((int) n + 1), t, null)));
+                o = Observation.ratio(judge ? SloCatalog.JUDGE_HIGH : SloCatalog.SUCCESS, t, RAG, rnd.nextBoolean());
             }
+            // the production fold (PartialBuckets), one observation at a time
+            PartialBuckets fold = new PartialBuckets(COHORTS, Set.of(), 1000, 5 * MIN);
+            fold.add(o);
+            List<PartialBatch> batches = new ArrayList<>();
+            fold.flushAll(batches::add);
+            out.add(new Arrival(m, batches));
         }
         return out;
     }
@@ -72,15 +75,17 @@ class ReadAheadEquivalenceTest {
                 """).slo;
         SloEvaluatorFunction fn = new SloEvaluatorFunction(catalog, Duration.ofMinutes(5),
                 new JudgeCorrection(3, Duration.ofHours(3), 0.5));
-        try (KeyedBroadcastOperatorTestHarness<String, PartialBucket, Either<Long, PooledPair>, SloStatus> h =
-                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBucket::key, Types.STRING,
+        try (KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> h =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBatch::key, Types.STRING,
                         SloEvaluatorFunction.PROGRESS, SloEvaluatorFunction.POOLED)) {
             int sent = 0;
             for (int i = 0; i < arrivals.size(); i++) {
                 // everything up to i + depth is in before the watermark passes arrival i's minute
                 int upTo = Math.min(arrivals.size(), i + 1 + depth.applyAsInt(i));
                 for (; sent < upTo; sent++) {
-                    h.processElement(arrivals.get(sent).partial(), T0);
+                    for (PartialBatch b : arrivals.get(sent).batches()) {
+                        h.processElement(b, T0);
+                    }
                 }
                 long wm = arrivals.get(i).minuteEnd() - 1;
                 h.processWatermark(wm);
