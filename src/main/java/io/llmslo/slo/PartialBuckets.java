@@ -110,6 +110,9 @@ public final class PartialBuckets {
                     p.pairs = new io.llmslo.ppi.PpiMoments();
                 }
                 p.pairs.addPair(o.good(), o.value() > 0, Math.abs(o.value()));
+                // a pair is data of its series: it keeps the series stepping while in the window,
+                // as the evaluator's read-ahead path sees its minute bucket (DESIGN §7b)
+                p.maxT = Math.max(p.maxT, o.t());
                 continue;
             }
             p.n++;
