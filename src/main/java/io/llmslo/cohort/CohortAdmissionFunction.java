@@ -12,12 +12,17 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by dimension, fed with first sightings only (never events): at the end of each minute of
- * event time (an event-time timer, so when every subtask's watermark has passed it) decides the
- * values first seen in that minute by {@link CohortAdmissionRule} and emits each decision once,
- * before its watermark, so a relabel operator holds a partial at most until the watermark passes
- * its minute. A sighting that comes after its minute was decided (a late observation) is decided
- * at the next watermark.
+ * Keyed by dimension, fed with first sightings only (never events): at the end of each history
+ * interval of event time (an event-time timer, so when every subtask's watermark has passed it)
+ * decides the values first seen in that interval by {@link CohortAdmissionRule}, in (first minute,
+ * value) order, and emits each decision once, before its watermark, so a relabel operator holds a
+ * batch at most until the watermark passes its interval. Partials leave the local aggregations per
+ * interval (at its end, or earlier before a checkpoint barrier or over their bound), so only at an
+ * interval's end are all sightings of its minutes here: deciding a minute earlier could admit a
+ * value seen later before one seen earlier by a subtask that had not flushed yet. The outcome is
+ * the same as deciding minute by minute: the rule admits in (minute, value) order while there is
+ * room. A sighting that comes after its interval was decided (a late observation) is decided at
+ * the next watermark.
  *
  * <p>State per dimension: at most max_values admitted names, a full flag, and the sightings of
  * minutes not yet ended (cleared once the dimension is full; later sightings are then ignored).
@@ -25,14 +30,22 @@ import org.apache.flink.util.Collector;
 public class CohortAdmissionFunction extends KeyedProcessFunction<String, CohortSighting, CohortDecision> {
 
     private final int maxValues;
+    private final long interval;
 
     private transient MapState<String, Long> pending;
     private transient MapState<String, Boolean> admitted;
     private transient ValueState<Integer> admittedCount;
     private transient ValueState<Boolean> full;
 
-    public CohortAdmissionFunction(int maxValues) {
+    /** @param intervalMs the history interval: the partials' batches span one, decisions come at its end */
+    public CohortAdmissionFunction(int maxValues, long intervalMs) {
         this.maxValues = maxValues;
+        this.interval = intervalMs;
+    }
+
+    /** Decisions at every minute (partials sent per minute). */
+    public CohortAdmissionFunction(int maxValues) {
+        this(maxValues, io.llmslo.slo.TimeBuckets.MINUTE);
     }
 
     @Override
@@ -51,7 +64,7 @@ public class CohortAdmissionFunction extends KeyedProcessFunction<String, Cohort
         Long minute = pending.get(s.value());
         if (minute == null || s.minuteEnd() < minute) {
             pending.put(s.value(), s.minuteEnd());
-            ctx.timerService().registerEventTimeTimer(s.minuteEnd());
+            ctx.timerService().registerEventTimeTimer(io.llmslo.slo.TimeBuckets.endOf(s.minuteEnd(), interval));
         }
     }
 

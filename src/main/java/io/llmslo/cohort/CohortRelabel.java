@@ -1,14 +1,14 @@
 package io.llmslo.cohort;
 
 import io.llmslo.slo.CohortValueGuard;
-import io.llmslo.slo.PartialBucket;
+import io.llmslo.slo.PartialBatch;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 
 /**
- * The decisions of {@link CohortAdmissionFunction} applied to partial buckets: an admitted value
+ * The decisions of {@link CohortAdmissionFunction} applied to batches of partial buckets: an admitted value
  * keeps its name, a value of a full dimension that was not admitted becomes {@link
  * CohortValueGuard#OTHER} (its partials then merge with the other folded values' in the evaluator,
  * a sum), and a value not decided yet cannot be labelled: the caller holds the partial until a
@@ -16,8 +16,8 @@ import java.util.List;
  */
 public final class CohortRelabel {
 
-    /** A labelled partial and the dimensions folded in it. */
-    public record Result(PartialBucket bucket, List<String> folded) {}
+    /** A labelled batch and the dimensions folded in it. */
+    public record Result(PartialBatch batch, List<String> folded) {}
 
     /** Decided labels per cohort key: decisions are final, so a key's label never changes. */
     private record Label(String cohort, List<String> folded) {}
@@ -42,8 +42,8 @@ public final class CohortRelabel {
         }
     }
 
-    /** The partial as it must be counted, or null while one of its values is undecided. */
-    public Result relabel(PartialBucket p) {
+    /** The batch as it must be counted, or null while one of its values is undecided. */
+    public Result relabel(PartialBatch p) {
         Label label = labels.get(p.cohort());
         if (label == null) {
             label = label(p.cohort());
@@ -58,8 +58,7 @@ public final class CohortRelabel {
         if (label.folded().isEmpty()) {
             return new Result(p, List.of());
         }
-        return new Result(new PartialBucket(p.slo() + "|" + label.cohort(), p.slo(), label.cohort(), p.minuteEnd(),
-                p.n(), p.good(), p.maxT(), p.sketch(), p.pairs()), label.folded());
+        return new Result(p.relabelled(label.cohort()), label.folded());
     }
 
     private Label label(String cohort) {

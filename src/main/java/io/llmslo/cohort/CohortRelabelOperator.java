@@ -2,7 +2,7 @@ package io.llmslo.cohort;
 
 import io.llmslo.event.DeadLetter;
 import io.llmslo.event.RecordGuard;
-import io.llmslo.slo.PartialBucket;
+import io.llmslo.slo.PartialBatch;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -23,35 +23,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Between {@code cohort-partials} and the evaluator's shuffle: labels each partial bucket by the
- * admission decisions (input 2, broadcast) with {@link CohortRelabel}. A partial whose value is not
- * decided yet waits here; its decision is emitted before the admission's watermark passes the
- * partial's minute, and this operator's watermark is the smaller of its two inputs', so a waiting
- * partial always leaves before the watermark that would make it late (late input aside, which is
- * late anyway). Only partials of values new in the current minute ever wait.
+ * Between {@code cohort-partials} and the evaluator's shuffle: labels each batch of partial buckets
+ * by the admission decisions (input 2, broadcast) with {@link CohortRelabel}. A batch whose value is
+ * not decided yet waits here; its decision is emitted before the admission's watermark passes the
+ * end of the batch's history interval, and this operator's watermark is the smaller of its two
+ * inputs', so a waiting batch always leaves before the watermark that would make it late (late
+ * input aside, which is late anyway). Only batches of values new in the current interval ever wait.
  *
  * <p>Exactly-once: the waiting partials are operator list state and the decisions broadcast state,
- * both in every checkpoint. Each folded partial reports its dimension on {@link
+ * both in every checkpoint. Each folded batch reports its dimension on {@link
  * RecordGuard#DEAD_LETTERS}, with its observation count, to be summed by the dead-letter counter
  * into one row per dimension.
  */
-public class CohortRelabelOperator extends AbstractStreamOperator<PartialBucket>
-        implements TwoInputStreamOperator<PartialBucket, CohortDecision, PartialBucket> {
+public class CohortRelabelOperator extends AbstractStreamOperator<PartialBatch>
+        implements TwoInputStreamOperator<PartialBatch, CohortDecision, PartialBatch> {
 
     private static final Logger LOG = LoggerFactory.getLogger(CohortRelabelOperator.class);
 
     static final MapStateDescriptor<String, CohortDecision> DECISIONS = new MapStateDescriptor<>(
             "cohort-decisions", Types.STRING, TypeInformation.of(CohortDecision.class));
-    static final ListStateDescriptor<PartialBucket> WAITING = new ListStateDescriptor<>(
-            "cohort-waiting", TypeInformation.of(PartialBucket.class));
+    static final ListStateDescriptor<PartialBatch> WAITING = new ListStateDescriptor<>(
+            "cohort-waiting", TypeInformation.of(PartialBatch.class));
 
     private final CohortCap cap;
 
     private transient CohortRelabel relabel;
-    private transient List<PartialBucket> waiting;
-    private transient ListState<PartialBucket> waitingState;
+    private transient List<PartialBatch> waiting;
+    private transient ListState<PartialBatch> waitingState;
     private transient BroadcastState<String, CohortDecision> decisions;
     private transient Map<String, DeadLetter> deadLetters;
+    private transient StreamRecord<PartialBatch> reuse;
 
     public CohortRelabelOperator(CohortCap cap) {
         this.cap = cap;
@@ -62,13 +63,14 @@ public class CohortRelabelOperator extends AbstractStreamOperator<PartialBucket>
         super.initializeState(context);
         relabel = new CohortRelabel(cap);
         deadLetters = new HashMap<>();
+        reuse = new StreamRecord<>(null);
         decisions = context.getOperatorStateStore().getBroadcastState(DECISIONS);
         for (Map.Entry<String, CohortDecision> d : decisions.entries()) {
             relabel.apply(d.getValue());
         }
         waitingState = context.getOperatorStateStore().getListState(WAITING);
         waiting = new ArrayList<>();
-        for (PartialBucket p : waitingState.get()) {
+        for (PartialBatch p : waitingState.get()) {
             waiting.add(p);
         }
     }
@@ -80,7 +82,7 @@ public class CohortRelabelOperator extends AbstractStreamOperator<PartialBucket>
     }
 
     @Override
-    public void processElement1(StreamRecord<PartialBucket> element) {
+    public void processElement1(StreamRecord<PartialBatch> element) {
         CohortRelabel.Result r = relabel.relabel(element.getValue());
         if (r == null) {
             waiting.add(element.getValue());
@@ -98,7 +100,7 @@ public class CohortRelabelOperator extends AbstractStreamOperator<PartialBucket>
     }
 
     private void release() {
-        Iterator<PartialBucket> it = waiting.iterator();
+        Iterator<PartialBatch> it = waiting.iterator();
         while (it.hasNext()) {
             CohortRelabel.Result r = relabel.relabel(it.next());
             if (r != null) {
@@ -112,9 +114,9 @@ public class CohortRelabelOperator extends AbstractStreamOperator<PartialBucket>
     public void finish() throws Exception {
         // every value is decided at the final watermark, before input 2 ends: nothing should wait
         if (!waiting.isEmpty()) {
-            LOG.warn("{} partial buckets without a cohort decision at end of input; counted under their names",
+            LOG.warn("{} partial batches without a cohort decision at end of input; counted under their names",
                     waiting.size());
-            for (PartialBucket p : waiting) {
+            for (PartialBatch p : waiting) {
                 output.collect(new StreamRecord<>(p));
             }
             waiting.clear();
@@ -123,12 +125,16 @@ public class CohortRelabelOperator extends AbstractStreamOperator<PartialBucket>
     }
 
     private void emit(CohortRelabel.Result r) {
-        output.collect(new StreamRecord<>(r.bucket()));
+        output.collect(reuse.replace(r.batch()));
+        if (r.folded().isEmpty()) {
+            return;
+        }
+        long n = r.batch().observations();
         for (String dim : r.folded()) {
-            if (r.bucket().n() > 0) {
+            if (n > 0) {
                 DeadLetter d = deadLetters.computeIfAbsent(dim, x -> DeadLetter.of("observations", null,
                         cap.reason(x), "{\"dimension\":\"" + x + "\"}"));
-                output.collect(RecordGuard.DEAD_LETTERS, new StreamRecord<>(d.withCount(r.bucket().n())));
+                output.collect(RecordGuard.DEAD_LETTERS, new StreamRecord<>(d.withCount(n)));
             }
         }
     }

@@ -1,6 +1,6 @@
 package io.llmslo.cohort;
 
-import io.llmslo.slo.PartialBucket;
+import io.llmslo.slo.PartialBatch;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -10,7 +10,7 @@ import org.apache.flink.util.Collector;
  * a few records per new value, never one per event. Memory only: after a restore it reports anew,
  * which the admission ignores for decided values.
  */
-public class CohortSightingFunction extends ProcessFunction<PartialBucket, CohortSighting> {
+public class CohortSightingFunction extends ProcessFunction<PartialBatch, CohortSighting> {
 
     private final CohortCap cap;
     private transient SightingTracker tracker;
@@ -26,7 +26,7 @@ public class CohortSightingFunction extends ProcessFunction<PartialBucket, Cohor
     }
 
     @Override
-    public void processElement(PartialBucket p, Context ctx, Collector<CohortSighting> out) {
-        tracker.sight(p, out::collect);
+    public void processElement(PartialBatch p, Context ctx, Collector<CohortSighting> out) {
+        tracker.sight(p.cohort(), p.firstMinute(), out::collect);
     }
 }

@@ -1,13 +1,12 @@
 package io.llmslo.cohort;
 
 import io.llmslo.slo.CohortValueGuard;
-import io.llmslo.slo.PartialBucket;
 import java.util.HashMap;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Turns one subtask's partial buckets into first sightings: each (dimension, value) once, with its
+ * Turns one subtask's partial batches into first sightings: each (dimension, value) once, with its
  * minute, and again only if it turns up in an earlier minute (out-of-order input), so the admission
  * learns every value's earliest minute without seeing events. Memory is bounded: past {@code
  * maxTracked} values of a dimension the subtask forgets that dimension and reports anew, which
@@ -27,30 +26,31 @@ public final class SightingTracker {
         this.maxTracked = maxTracked;
     }
 
-    public void sight(PartialBucket p, Consumer<CohortSighting> out) {
-        Long looked = keys.get(p.cohort());
-        if (looked != null && looked <= p.minuteEnd()) {
+    /** @param minuteEnd the earliest minute of {@code cohort} in the batch at hand */
+    public void sight(String cohort, long minuteEnd, Consumer<CohortSighting> out) {
+        Long looked = keys.get(cohort);
+        if (looked != null && looked <= minuteEnd) {
             return;
         }
         if (looked == null && keys.size() >= maxTracked) {
             keys.clear();
         }
-        keys.put(p.cohort(), p.minuteEnd());
-        List<CohortKey.Part> parts = CohortKey.parse(p.cohort());
+        keys.put(cohort, minuteEnd);
+        List<CohortKey.Part> parts = CohortKey.parse(cohort);
         for (CohortKey.Part part : parts) {
             if (!cap.caps(part.dimension()) || part.value().equals(CohortValueGuard.OTHER)) {
                 continue;
             }
             HashMap<String, Long> seen = reported.computeIfAbsent(part.dimension(), d -> new HashMap<>());
             Long minute = seen.get(part.value());
-            if (minute != null && minute <= p.minuteEnd()) {
+            if (minute != null && minute <= minuteEnd) {
                 continue;
             }
             if (minute == null && seen.size() >= maxTracked) {
                 seen.clear(); // bounded memory; re-reports are harmless
             }
-            seen.put(part.value(), p.minuteEnd());
-            out.accept(new CohortSighting(part.dimension(), part.value(), p.minuteEnd()));
+            seen.put(part.value(), minuteEnd);
+            out.accept(new CohortSighting(part.dimension(), part.value(), minuteEnd));
         }
     }
 

@@ -23,7 +23,7 @@ import io.llmslo.slo.EvaluatorBroadcast;
 import io.llmslo.slo.LocalAggregationOperator;
 import io.llmslo.slo.Observation;
 import io.llmslo.slo.ObservationFactory;
-import io.llmslo.slo.PartialBucket;
+import io.llmslo.slo.PartialBatch;
 import io.llmslo.slo.SloEvaluatorFunction;
 import io.llmslo.slo.SloStatus;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -121,7 +121,7 @@ public final class LlmSloJob {
         // side has its own aggregation, so the joiner's (one input) stays chained to the joiner
         CohortCap cap = CohortCap.of(cfg.cohortGuard);
         Aggregated aggregated = aggregate(joined, "cohort-partials", cfg, cap);
-        DataStream<PartialBucket> partials = aggregated.partials();
+        DataStream<PartialBatch> partials = aggregated.partials();
         DataStream<Long> producerProgress = aggregated.partials().getSideOutput(LocalAggregationOperator.PROGRESS);
         DataStream<CohortSighting> sightings = aggregated.sightings();
         DataStream<DeadLetter> aggregationDeadLetters = aggregated.partials().getSideOutput(RecordGuard.DEAD_LETTERS);
@@ -148,16 +148,17 @@ public final class LlmSloJob {
         // dimension in event time → decisions broadcast to the relabel before the evaluator's shuffle
         DataStream<CohortDecision> decisions = sightings
                 .keyBy(CohortSighting::dimension)
-                .process(new CohortAdmissionFunction(cap.maxValues()), TypeInformation.of(CohortDecision.class))
+                .process(new CohortAdmissionFunction(cap.maxValues(), cfg.output.historyInterval().toMillis()),
+                        TypeInformation.of(CohortDecision.class))
                 .name("cohort-admission")
                 .uid("cohort-admission");
-        SingleOutputStreamOperator<PartialBucket> capped = partials
+        SingleOutputStreamOperator<PartialBatch> capped = partials
                 .connect(decisions.broadcast())
-                .transform("cohort-cap", TypeInformation.of(PartialBucket.class), new CohortRelabelOperator(cap))
+                .transform("cohort-cap", TypeInformation.of(PartialBatch.class), new CohortRelabelOperator(cap))
                 .uid("cohort-cap");
 
         SingleOutputStreamOperator<SloStatus> statuses = capped
-                .keyBy(PartialBucket::key)
+                .keyBy(PartialBatch::key)
                 .connect(progress)
                 .process(new SloEvaluatorFunction(cfg.slo, cfg.output.historyInterval(),
                         judge == null ? null : judge.correction()))
@@ -197,12 +198,12 @@ public final class LlmSloJob {
     }
 
     /** One producer's local aggregation and, chained to it, the first sightings of its capped values. */
-    private record Aggregated(SingleOutputStreamOperator<PartialBucket> partials, DataStream<CohortSighting> sightings) {}
+    private record Aggregated(SingleOutputStreamOperator<PartialBatch> partials, DataStream<CohortSighting> sightings) {}
 
     private static Aggregated aggregate(DataStream<Observation> observations, String name, JobConfig cfg,
             CohortCap cap) {
-        SingleOutputStreamOperator<PartialBucket> partials = observations
-                .transform(name, TypeInformation.of(PartialBucket.class), new LocalAggregationOperator(
+        SingleOutputStreamOperator<PartialBatch> partials = observations
+                .transform(name, TypeInformation.of(PartialBatch.class), new LocalAggregationOperator(
                         new CohortKeys(cfg.groupingSets), cfg.slo.sketched(), cfg.output.historyInterval().toMillis()))
                 .uid(name);
         String sightings = name.equals("cohort-partials") ? "cohort-sightings" : name + "-sightings";

@@ -11,20 +11,22 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Runs on every subtask that produces observations (chained to it, no shuffle before it): fans
- * each observation out to its cohorts and folds it into {@link PartialBuckets}. Partials leave
- * when the watermark passes their minute, before a checkpoint barrier (so no partial is ever in
- * a checkpoint: exactly-once needs no operator state here), and at the end of input.
+ * each observation out to its cohorts and folds it into {@link PartialBuckets}. Partials leave as
+ * one {@link PartialBatch} per (slo, cohort, history interval) when the watermark passes the
+ * interval's end (evaluations happen only there, so holding a minute until then changes nothing
+ * downstream), before a checkpoint barrier (so no partial is ever in a checkpoint: exactly-once
+ * needs no operator state here), at the end of input, and all at once when over the bound.
  *
  * <p>It also reports this subtask's latest observation time, rounded up to the history
  * interval, on {@link #PROGRESS} each time it moves on: at most once per interval of event time,
  * so finding the common end of a bounded run needs no single-task funnel.
  */
-public class LocalAggregationOperator extends AbstractStreamOperator<PartialBucket>
-        implements OneInputStreamOperator<Observation, PartialBucket> {
+public class LocalAggregationOperator extends AbstractStreamOperator<PartialBatch>
+        implements OneInputStreamOperator<Observation, PartialBatch> {
 
     public static final OutputTag<Long> PROGRESS = new OutputTag<>("observation-progress", TypeInformation.of(Long.class));
 
-    /** Open partials per subtask before an early flush: a few minutes of every series. */
+    /** Open (slo, cohort, minute) partials per subtask before an early flush: a few minutes of every series. */
     static final int MAX_OPEN = 50_000;
 
     private final CohortKeys cohorts;
@@ -34,7 +36,7 @@ public class LocalAggregationOperator extends AbstractStreamOperator<PartialBuck
 
     private transient PartialBuckets partials;
     private transient long reportedEnd;
-    private transient StreamRecord<PartialBucket> reuse;
+    private transient StreamRecord<PartialBatch> reuse;
 
     public LocalAggregationOperator(CohortKeys cohorts, Set<String> sketched, long intervalMs) {
         this(cohorts, sketched, intervalMs, MAX_OPEN);
@@ -50,7 +52,7 @@ public class LocalAggregationOperator extends AbstractStreamOperator<PartialBuck
     @Override
     public void open() throws Exception {
         super.open();
-        partials = new PartialBuckets(cohorts, sketched, maxOpen);
+        partials = new PartialBuckets(cohorts, sketched, maxOpen, interval);
         reportedEnd = Long.MIN_VALUE;
         reuse = new StreamRecord<>(null);
     }
@@ -74,7 +76,7 @@ public class LocalAggregationOperator extends AbstractStreamOperator<PartialBuck
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         // the watermark says no observation at or before it is still to come (bar late ones,
-        // which simply make a second partial): its minutes are complete here
+        // which simply make a second partial): the intervals ending at or before it are complete
         partials.flushUpTo(mark.getTimestamp(), this::emit);
         super.processWatermark(mark);
     }
@@ -91,7 +93,7 @@ public class LocalAggregationOperator extends AbstractStreamOperator<PartialBuck
         super.finish();
     }
 
-    private void emit(PartialBucket p) {
+    private void emit(PartialBatch p) {
         output.collect(reuse.replace(p));
     }
 }

@@ -9,7 +9,7 @@ package io.llmslo.slo;
  * @param minuteEnd the minute bucket the observations fall in (end of the minute, DESIGN §2)
  * @param n observations (for a tail SLO: values, judged by the evaluator)
  * @param good good ones among them
- * @param maxT the latest observation time among them
+ * @param maxT the latest observation time among them, pair observations included
  * @param sketch the encoded DDSketch of their values, for quantile and tail SLOs; null otherwise
  * @param pairs {@code quality.judge_high}: the sums of its pair observations (judged requests a
  *     person rated, {@link JudgeCorrection}), which are not in {@code n}/{@code good}; null if none
@@ -27,7 +27,7 @@ public record PartialBucket(String key, String slo, String cohort, long minuteEn
     public static PartialBucket of(CohortObservation o, boolean sketched) {
         if (JudgeCorrection.isPair(o.slo(), o.value())) {
             return new PartialBucket(o.key(), o.slo(), o.cohort(), TimeBuckets.endOf(o.t(), TimeBuckets.MINUTE), 0, 0,
-                    Long.MIN_VALUE, null, JudgeCorrection.pairOf(o.good(), o.value()));
+                    o.t(), null, JudgeCorrection.pairOf(o.good(), o.value()));
         }
         byte[] sketch = sketched && !Double.isNaN(o.value()) ? QuantileSketches.add(null, o.value()) : null;
         return new PartialBucket(o.key(), o.slo(), o.cohort(), TimeBuckets.endOf(o.t(), TimeBuckets.MINUTE), 1,

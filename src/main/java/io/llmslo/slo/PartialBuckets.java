@@ -14,10 +14,11 @@ import java.util.function.Consumer;
 /**
  * The local half of local-global aggregation: cohort observations folded in memory into partial
  * buckets per (slo, cohort, minute), with counts and live sketch objects (a value costs one sketch
- * insert, no encode). Bounded: past {@code maxEntries} open partials everything is flushed, which
- * is always correct because the evaluator's merge is a sum. Plain Java; {@link
- * LocalAggregationOperator} decides when to flush (watermark past the minute, checkpoint barrier,
- * end of input).
+ * insert, no encode), and sent as one {@link PartialBatch} per (slo, cohort, history interval):
+ * that interval's minutes. Bounded: past {@code maxEntries} open (slo, cohort, minute) partials
+ * everything is flushed, which is always correct because the evaluator's merge is a sum. Plain
+ * Java; {@link LocalAggregationOperator} decides when to flush (watermark past the interval,
+ * checkpoint barrier, end of input, over the bound).
  */
 public final class PartialBuckets {
 
@@ -36,9 +37,18 @@ public final class PartialBuckets {
     private final CohortKeys cohorts;
     private final Set<String> sketched;
     private final int maxEntries;
-    /** minute end → slo → cohort → partial; minutes in order, so a watermark flushes a prefix. */
-    private final TreeMap<Long, Map<String, Map<String, Open>>> open = new TreeMap<>();
+    private final long interval;
+    /** Minutes per interval: the length of a series' array of open minutes. */
+    private final int slots;
+    /**
+     * interval end → slo → cohort → that series' open minutes of the interval (by minute, null
+     * where none); intervals in order, so a watermark flushes a prefix.
+     */
+    private final TreeMap<Long, Map<String, Map<String, Open[]>>> open = new TreeMap<>();
     private int entries;
+    /** The interval the last observation fell in, and its map: most observations hit it again. */
+    private long lastInterval = Long.MIN_VALUE;
+    private Map<String, Map<String, Open[]>> lastBySlo;
 
     /** The fan-out of the last observation's dims, reused while the same request emits. */
     private Map<String, String> lastDims;
@@ -48,11 +58,22 @@ public final class PartialBuckets {
     /**
      * @param sketched the SLOs whose values go into sketches (quantile and tail SLOs)
      * @param maxEntries most open partials held before a flush
+     * @param intervalMs the history interval (whole minutes dividing an hour): one batch each
      */
-    public PartialBuckets(CohortKeys cohorts, Set<String> sketched, int maxEntries) {
+    public PartialBuckets(CohortKeys cohorts, Set<String> sketched, int maxEntries, long intervalMs) {
+        if (intervalMs < TimeBuckets.MINUTE || intervalMs % TimeBuckets.MINUTE != 0) {
+            throw new IllegalArgumentException("interval must be whole minutes: " + intervalMs);
+        }
         this.cohorts = cohorts;
         this.sketched = sketched;
         this.maxEntries = maxEntries;
+        this.interval = intervalMs;
+        this.slots = (int) (intervalMs / TimeBuckets.MINUTE);
+    }
+
+    /** One minute per batch. */
+    public PartialBuckets(CohortKeys cohorts, Set<String> sketched, int maxEntries) {
+        this(cohorts, sketched, maxEntries, TimeBuckets.MINUTE);
     }
 
     /** Folds one observation into each cohort it counts in; returns true when over the bound. */
@@ -62,15 +83,25 @@ public final class PartialBuckets {
             return false;
         }
         long minute = TimeBuckets.endOf(o.t(), TimeBuckets.MINUTE);
-        Map<String, Open> bySeries = open.computeIfAbsent(minute, m -> new HashMap<>())
-                .computeIfAbsent(o.slo(), s -> new HashMap<>());
+        long intervalEnd = TimeBuckets.endOf(minute, interval);
+        if (intervalEnd != lastInterval || lastBySlo == null) {
+            lastBySlo = open.computeIfAbsent(intervalEnd, m -> new HashMap<>());
+            lastInterval = intervalEnd;
+        }
+        Map<String, Open[]> bySeries = lastBySlo.computeIfAbsent(o.slo(), x -> new HashMap<>());
+        int slot = slots - 1 - (int) ((intervalEnd - minute) / TimeBuckets.MINUTE);
         boolean sketch = !Double.isNaN(o.value()) && sketched.contains(o.slo());
         boolean pair = JudgeCorrection.isPair(o.slo(), o.value());
         for (String cohort : keys) {
-            Open p = bySeries.get(cohort);
+            Open[] series = bySeries.get(cohort);
+            if (series == null) {
+                series = new Open[slots];
+                bySeries.put(cohort, series);
+            }
+            Open p = series[slot];
             if (p == null) {
                 p = new Open();
-                bySeries.put(cohort, p);
+                series[slot] = p;
                 entries++;
             }
             if (pair) {
@@ -79,6 +110,9 @@ public final class PartialBuckets {
                     p.pairs = new io.llmslo.ppi.PpiMoments();
                 }
                 p.pairs.addPair(o.good(), o.value() > 0, Math.abs(o.value()));
+                // a pair is data of its series: it keeps the series stepping while in the window,
+                // as the evaluator's read-ahead path sees its minute bucket (DESIGN §7b)
+                p.maxT = Math.max(p.maxT, o.t());
                 continue;
             }
             p.n++;
@@ -115,38 +149,52 @@ public final class PartialBuckets {
         return lastKeys;
     }
 
-    /** Emits and forgets every partial of a minute ending at or before {@code watermark}. */
-    public void flushUpTo(long watermark, Consumer<PartialBucket> out) {
-        Iterator<Map.Entry<Long, Map<String, Map<String, Open>>>> it = open.entrySet().iterator();
+    /** Emits and forgets every partial of an interval ending at or before {@code watermark}. */
+    public void flushUpTo(long watermark, Consumer<PartialBatch> out) {
+        Iterator<Map.Entry<Long, Map<String, Map<String, Open[]>>>> it = open.entrySet().iterator();
         while (it.hasNext()) {
-            Map.Entry<Long, Map<String, Map<String, Open>>> minute = it.next();
-            if (minute.getKey() > watermark) {
+            Map.Entry<Long, Map<String, Map<String, Open[]>>> batch = it.next();
+            if (batch.getKey() > watermark) {
                 break;
             }
-            emit(minute.getKey(), minute.getValue(), out);
             it.remove();
+            if (batch.getValue() == lastBySlo) {
+                lastBySlo = null;
+            }
+            emit(batch.getKey(), batch.getValue(), out);
         }
     }
 
     /** Emits and forgets every partial (checkpoint barrier, end of input, over the bound). */
-    public void flushAll(Consumer<PartialBucket> out) {
+    public void flushAll(Consumer<PartialBatch> out) {
         flushUpTo(Long.MAX_VALUE, out);
     }
 
+    /** Open (slo, cohort, minute) partials. */
     public int size() {
         return entries;
     }
 
-    private void emit(long minute, Map<String, Map<String, Open>> bySlo, Consumer<PartialBucket> out) {
-        List<PartialBucket> batch = new ArrayList<>();
-        for (Map.Entry<String, Map<String, Open>> slo : bySlo.entrySet()) {
-            for (Map.Entry<String, Open> c : slo.getValue().entrySet()) {
-                Open p = c.getValue();
-                batch.add(new PartialBucket(slo.getKey() + "|" + c.getKey(), slo.getKey(), c.getKey(), minute, p.n,
-                        p.good, p.maxT, p.sketch == null ? null : QuantileSketches.encode(p.sketch), p.pairs));
+    private void emit(long intervalEnd, Map<String, Map<String, Open[]>> bySlo, Consumer<PartialBatch> out) {
+        long first = intervalEnd - interval + TimeBuckets.MINUTE;
+        List<PartialBatch> batches = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Open[]>> slo : bySlo.entrySet()) {
+            for (Map.Entry<String, Open[]> c : slo.getValue().entrySet()) {
+                String key = slo.getKey() + "|" + c.getKey();
+                List<PartialBucket> minutes = new ArrayList<>(2);
+                Open[] series = c.getValue();
+                for (int i = 0; i < series.length; i++) {
+                    Open p = series[i];
+                    if (p != null) {
+                        minutes.add(new PartialBucket(key, slo.getKey(), c.getKey(), first + i * TimeBuckets.MINUTE,
+                                p.n, p.good, p.maxT, p.sketch == null ? null : QuantileSketches.encode(p.sketch),
+                                p.pairs));
+                    }
+                }
+                entries -= minutes.size();
+                batches.add(new PartialBatch(key, slo.getKey(), c.getKey(), minutes));
             }
         }
-        entries -= batch.size();
-        batch.forEach(out);
+        batches.forEach(out);
     }
 }

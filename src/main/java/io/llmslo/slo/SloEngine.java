@@ -139,6 +139,62 @@ public final class SloEngine implements Serializable {
         }
     }
 
+    /**
+     * Merges the minutes of one batch ({@link PartialBatch}: one series, ascending minutes of one
+     * history interval) as {@link #add(PartialBucket, SeriesState)} of each in turn would, with one
+     * update of their hour bucket instead of one per minute. Late minutes, closed hours and judge
+     * pairs take the minute-by-minute path (they read or write the hour in between).
+     */
+    public void add(List<PartialBucket> minutes, SeriesState s) throws Exception {
+        SeriesProgress p = s.progress();
+        if (minutes.size() == 1 || !foldable(minutes, p)) {
+            for (PartialBucket b : minutes) {
+                add(b, s);
+            }
+            return;
+        }
+        long hourEnd = Long.MIN_VALUE;
+        long n = 0;
+        long good = 0;
+        long bits = 0;
+        boolean newHour = false;
+        for (PartialBucket b : minutes) {
+            long h = TimeBuckets.endOf(b.minuteEnd(), TimeBuckets.HOUR);
+            if (h != hourEnd) {
+                if (hourEnd != Long.MIN_VALUE) {
+                    merge(s.hours(), hourEnd, n, good, null, bits, newHour);
+                }
+                hourEnd = h;
+                n = 0;
+                good = 0;
+                bits = 0;
+                newHour = p.addedTo != Long.MIN_VALUE && h > TimeBuckets.endOf(p.addedTo, TimeBuckets.HOUR);
+            }
+            // on time, so a tail minute counts nothing here (judged at evaluation, see add)
+            long bn = tail != null ? 0 : b.n();
+            long bg = tail != null ? 0 : b.good();
+            boolean newMinute = p.addedTo != Long.MIN_VALUE && b.minuteEnd() > p.addedTo;
+            merge(s.minutes(), b.minuteEnd(), bn, bg, sketches ? b.sketch() : null, 0, newMinute);
+            n += bn;
+            good += bg;
+            bits |= MinuteMask.bit(b.minuteEnd());
+            p.addedTo = Math.max(p.addedTo, b.minuteEnd());
+            p.maxT = Math.max(p.maxT, b.maxT());
+        }
+        merge(s.hours(), hourEnd, n, good, null, bits, newHour);
+    }
+
+    /** No minute late, none in an hour whose sketch is built, no judge pairs: one hour update. */
+    private boolean foldable(List<PartialBucket> minutes, SeriesProgress p) {
+        for (PartialBucket b : minutes) {
+            if (p.isLate(b.minuteEnd()) || (b.pairs() != null && judge != null)
+                    || HourSketches.hourClosed(TimeBuckets.endOf(b.minuteEnd(), TimeBuckets.HOUR), p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void merge(BucketStore store, long end, long n, long good, byte[] sketch, long minuteBit,
             boolean absent) throws Exception {
         Bucket b = absent ? null : store.get(end);

@@ -25,7 +25,7 @@ import org.apache.flink.types.Either;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Keyed by "slo|cohort": merges partial buckets ({@link LocalAggregationOperator}) into minute/hour buckets and, at every history-interval
+ * Keyed by "slo|cohort": merges batches of partial buckets ({@link LocalAggregationOperator}) into minute/hour buckets and, at every history-interval
  * boundary of event time while the SLO window holds data (or an alert is open), evaluates the
  * SLO with {@link SloEngine}. Emits one {@link SloStatus} per evaluation and alert transitions
  * on {@link #ALERTS}.
@@ -40,7 +40,7 @@ import org.apache.flink.util.OutputTag;
  * pooled scope of the judge correction for cohorts with too few pairs of their own.
  */
 public class SloEvaluatorFunction
-        extends KeyedBroadcastProcessFunction<String, PartialBucket, Either<Long, PooledPair>, SloStatus> {
+        extends KeyedBroadcastProcessFunction<String, PartialBatch, Either<Long, PooledPair>, SloStatus> {
 
     /** Broadcast state: "end" → latest observation time of the job, rounded up to the interval. */
     public static final MapStateDescriptor<String, Long> PROGRESS =
@@ -129,18 +129,24 @@ public class SloEvaluatorFunction
     }
 
     @Override
-    public void processElement(PartialBucket b, ReadOnlyContext ctx, Collector<SloStatus> out) throws Exception {
-        RecordGuard.run("slo-evaluator", "observations", b.minuteEnd(), b::toString,
+    public void processElement(PartialBatch b, ReadOnlyContext ctx, Collector<SloStatus> out) throws Exception {
+        RecordGuard.run("slo-evaluator", "observations", b.firstMinute(), b::toString,
                 d -> ctx.output(RecordGuard.DEAD_LETTERS, d), () -> add(b, ctx));
     }
 
-    private void add(PartialBucket b, ReadOnlyContext ctx) throws Exception {
+    /**
+     * One read and one write of the series' bookkeeping per batch (not per minute): the minutes
+     * of a batch lie in one history interval, so they are all late or none, and schedule the same
+     * evaluation.
+     */
+    private void add(PartialBatch b, ReadOnlyContext ctx) throws Exception {
         SloEngine engine = engines.get(b.slo());
-        if (engine == null) {
+        if (engine == null || b.minutes().isEmpty()) {
             return;
         }
         SeriesProgress cum = orNew(progress.value(), SeriesProgress::new);
-        boolean late = cum.isLate(b.minuteEnd());
+        long first = b.firstMinute();
+        boolean late = cum.isLate(first);
         if (late) {
             sketchCaches.remove(b.key()); // a late value changes hours already merged
         }
@@ -149,7 +155,7 @@ public class SloEvaluatorFunction
         if (late && engine.definition().kind() == SloKind.TAIL_BLOWUP) {
             baseline = orNew(tail.value(), TailBaseline::new);
         }
-        engine.add(b, new SeriesState(minuteStore, hourStore, runningCountStore, cum, baseline, null, null));
+        engine.add(b.minutes(), new SeriesState(minuteStore, hourStore, runningCountStore, cum, baseline, null, null));
         if (baseline != null) {
             tail.update(baseline);
         }
@@ -157,16 +163,15 @@ public class SloEvaluatorFunction
             ctx.timerService().deleteEventTimeTimer(cum.cleanupAt);
             cum.cleanupAt = SeriesProgress.NONE;
         }
-        schedule(b, late, engine, cum, ctx.timerService());
-        // one read and one write of the series' bookkeeping per partial
+        schedule(first, late, engine, cum, ctx.timerService());
         progress.update(cum);
     }
 
-    private void schedule(PartialBucket b, boolean late, SloEngine engine, SeriesProgress cum, TimerService timers) {
+    private void schedule(long minuteEnd, boolean late, SloEngine engine, SeriesProgress cum, TimerService timers) {
         // the series is evaluated from the boundary after its earliest observation: one that
         // arrives out of order (parallel joiners, ratings read ahead) moves a pending first
         // evaluation earlier rather than being folded into a later one
-        long at = TimeBuckets.endOf(b.minuteEnd(), interval);
+        long at = TimeBuckets.endOf(minuteEnd, interval);
         long next = cum.nextEval;
         if (next == SeriesProgress.NONE && late) {
             // an idle series gets values for instants it already evaluated: their C(x) were
@@ -188,9 +193,17 @@ public class SloEvaluatorFunction
         }
     }
 
-    private static void scheduleCleanup(TimerService timers, SeriesProgress cum, long dropAt) {
-        timers.registerEventTimeTimer(dropAt);
-        cum.cleanupAt = dropAt;
+    /**
+     * Drops the series 1 ms after the first interval boundary at or after {@code dropAt − 1}:
+     * partials arrive batched per interval, just before the watermark passes the interval's end,
+     * so a cleanup inside an interval would run before data of that interval's earlier minutes
+     * (which arrived before it when partials came per minute); +1 ms keeps it distinct from
+     * evaluation boundaries.
+     */
+    private void scheduleCleanup(TimerService timers, SeriesProgress cum, long dropAt) {
+        long at = TimeBuckets.endOf(dropAt - 1, interval) + 1;
+        timers.registerEventTimeTimer(at);
+        cum.cleanupAt = at;
     }
 
     @Override

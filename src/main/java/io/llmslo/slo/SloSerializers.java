@@ -15,7 +15,7 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Field-by-field serializers of the evaluator's state values ({@link Bucket}, {@link
- * SeriesProgress}) and of the record the cohort partials shuffle ({@link PartialBucket}): every
+ * SeriesProgress}) and of the records the cohort partials shuffle ({@link PartialBatch} of {@link PartialBucket}s): every
  * evaluation reads and writes several buckets, and with RocksDB each one was a reflective POJO
  * (de)serialization. {@code SloSerializersTest} round-trips every field, so a field added to one
  * of these classes without its serializer fails there.
@@ -215,10 +215,7 @@ public final class SloSerializers {
         public void serialize(PartialBucket p, DataOutputView out) throws IOException {
             writeString(p.slo(), out);
             writeString(p.cohort(), out);
-            boolean derived = p.key() != null && p.slo() != null && p.cohort() != null
-                    && p.key().length() == p.slo().length() + 1 + p.cohort().length()
-                    && p.key().startsWith(p.slo()) && p.key().charAt(p.slo().length()) == '|'
-                    && p.key().endsWith(p.cohort());
+            boolean derived = derived(p.key(), p.slo(), p.cohort());
             out.writeBoolean(derived);
             if (!derived) {
                 writeString(p.key(), out);
@@ -229,6 +226,13 @@ public final class SloSerializers {
             out.writeLong(p.maxT());
             writeBytes(p.sketch(), out);
             writeMoments(p.pairs(), out);
+        }
+
+        /** Whether the key is "slo|cohort" (then it is rebuilt, not sent). */
+        static boolean derived(String key, String slo, String cohort) {
+            return key != null && slo != null && cohort != null
+                    && key.length() == slo.length() + 1 + cohort.length()
+                    && key.startsWith(slo) && key.charAt(slo.length()) == '|' && key.endsWith(cohort);
         }
 
         @Override
@@ -256,6 +260,85 @@ public final class SloSerializers {
         @Override
         public TypeInformation<PartialBucket> createTypeInfo(Type t, Map<String, TypeInformation<?>> params) {
             return new CompactTypeInfo<>(PartialBucket.class, PartialSerializer.INSTANCE);
+        }
+    }
+
+    /**
+     * {@link PartialBatch}: SLO and cohort once (the key "slo|cohort" rebuilt from them, sent only
+     * when it differs), then per minute its end, counts, latest time, sketch bytes and pair sums.
+     */
+    public static final class BatchSerializer extends CompactSerializer<PartialBatch> {
+        private static final long serialVersionUID = 1L;
+        public static final BatchSerializer INSTANCE = new BatchSerializer();
+
+        @Override
+        public boolean isImmutableType() {
+            return false; // the sketch arrays and pair sums are mutable objects
+        }
+
+        @Override
+        public PartialBatch createInstance() {
+            return new PartialBatch("|", "", "", java.util.List.of());
+        }
+
+        @Override
+        public PartialBatch copy(PartialBatch b) {
+            PartialBucket[] minutes = new PartialBucket[b.minutes().size()];
+            for (int i = 0; i < minutes.length; i++) {
+                minutes[i] = PartialSerializer.INSTANCE.copy(b.minutes().get(i));
+            }
+            return new PartialBatch(b.key(), b.slo(), b.cohort(), java.util.List.of(minutes));
+        }
+
+        @Override
+        public void serialize(PartialBatch b, DataOutputView out) throws IOException {
+            writeString(b.slo(), out);
+            writeString(b.cohort(), out);
+            boolean derived = PartialSerializer.derived(b.key(), b.slo(), b.cohort());
+            out.writeBoolean(derived);
+            if (!derived) {
+                writeString(b.key(), out);
+            }
+            out.writeInt(b.minutes().size());
+            for (PartialBucket p : b.minutes()) {
+                out.writeLong(p.minuteEnd());
+                out.writeLong(p.n());
+                out.writeLong(p.good());
+                out.writeLong(p.maxT());
+                writeBytes(p.sketch(), out);
+                writeMoments(p.pairs(), out);
+            }
+        }
+
+        @Override
+        public PartialBatch deserialize(DataInputView in) throws IOException {
+            String slo = readString(in);
+            String cohort = readString(in);
+            String key = in.readBoolean() ? slo + "|" + cohort : readString(in);
+            PartialBucket[] minutes = new PartialBucket[in.readInt()];
+            for (int i = 0; i < minutes.length; i++) {
+                minutes[i] = new PartialBucket(key, slo, cohort, in.readLong(), in.readLong(), in.readLong(),
+                        in.readLong(), readBytes(in), readMoments(in));
+            }
+            return new PartialBatch(key, slo, cohort, java.util.List.of(minutes));
+        }
+
+        @Override
+        public TypeSerializerSnapshot<PartialBatch> snapshotConfiguration() {
+            return new BatchSnapshot();
+        }
+    }
+
+    public static final class BatchSnapshot extends SimpleTypeSerializerSnapshot<PartialBatch> {
+        public BatchSnapshot() {
+            super(() -> BatchSerializer.INSTANCE);
+        }
+    }
+
+    public static final class BatchInfo extends TypeInfoFactory<PartialBatch> {
+        @Override
+        public TypeInformation<PartialBatch> createTypeInfo(Type t, Map<String, TypeInformation<?>> params) {
+            return new CompactTypeInfo<>(PartialBatch.class, BatchSerializer.INSTANCE);
         }
     }
 }

@@ -93,6 +93,30 @@ class CohortAdmissionFunctionTest {
         }
     }
 
+    /**
+     * Partials leave per history interval (here 5 minutes), one subtask's early (a checkpoint
+     * barrier mid-interval), another's at the interval's end: decisions wait for the interval's
+     * end, so a value seen in minute 2 by the late subtask still comes before one seen in minute 4
+     * by the early one, as when partials came per minute. Deciding at minute 4 would admit "b".
+     */
+    @Test
+    void decisionsWaitForTheEndOfTheIntervalTheBatchesSpan() throws Exception {
+        long m2 = 2 * M1;
+        long m4 = 4 * M1;
+        long end = 5 * M1;
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new CohortAdmissionFunction(1, end)), CohortSighting::dimension, Types.STRING);
+        try (h) {
+            h.open();
+            h.processElement(new StreamRecord<>(new CohortSighting(REGION, "b", m4))); // early flush
+            h.processWatermark(new Watermark(m4));
+            assertThat(h.extractOutputValues()).isEmpty();
+            h.processElement(new StreamRecord<>(new CohortSighting(REGION, "a", m2))); // at the interval's end
+            h.processWatermark(new Watermark(end));
+            assertThat(h.extractOutputValues()).containsExactly(CohortDecision.admit(REGION, "a"), CohortDecision.full(REGION));
+        }
+    }
+
     @Test
     void aFullDimensionForgetsItsPendingValuesAndIgnoresLaterOnes() throws Exception {
         try (var h = harness(1)) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmslo.event.DeadLetter;
 import io.llmslo.event.RecordGuard;
+import io.llmslo.slo.PartialBatch;
 import io.llmslo.slo.PartialBucket;
 import java.util.List;
 import java.util.Set;
@@ -19,12 +20,12 @@ class CohortRelabelOperatorTest {
     static final CohortCap CAP = new CohortCap(Set.of("cohort.region"), 1);
     static final long M1 = 60_000;
 
-    static PartialBucket partial(String region, long n) {
+    static PartialBatch partial(String region, long n) {
         String cohort = "surface=chat,cohort.region=" + region;
-        return new PartialBucket("latency|" + cohort, "latency", cohort, M1, n, n, M1 - 1, null);
+        return PartialBatch.of(new PartialBucket("latency|" + cohort, "latency", cohort, M1, n, n, M1 - 1, null));
     }
 
-    static TwoInputStreamOperatorTestHarness<PartialBucket, CohortDecision, PartialBucket> harness(OperatorSubtaskState from)
+    static TwoInputStreamOperatorTestHarness<PartialBatch, CohortDecision, PartialBatch> harness(OperatorSubtaskState from)
             throws Exception {
         var h = new TwoInputStreamOperatorTestHarness<>(new CohortRelabelOperator(CAP));
         if (from != null) {
@@ -53,9 +54,9 @@ class CohortRelabelOperatorTest {
             h.processWatermark2(new Watermark(M1));
             List<Object> out = List.copyOf(h.getOutput());
             assertThat(out).hasSize(3);
-            PartialBucket folded = ((StreamRecord<PartialBucket>) out.get(1)).getValue();
+            PartialBatch folded = ((StreamRecord<PartialBatch>) out.get(1)).getValue();
             assertThat(folded.key()).isEqualTo("latency|surface=chat,cohort.region=__other__");
-            assertThat(folded.n()).isEqualTo(3);
+            assertThat(folded.observations()).isEqualTo(3);
             assertThat(out.get(2)).isEqualTo(new Watermark(M1));
             // one dead letter per folded partial, carrying its observations
             List<DeadLetter> dead = h.getSideOutput(RecordGuard.DEAD_LETTERS).stream().map(StreamRecord::getValue).toList();
@@ -68,7 +69,7 @@ class CohortRelabelOperatorTest {
             // the decisions are restored: no waiting after a restore
             h.processElement1(new StreamRecord<>(partial("eu", 1)));
             h.processElement1(new StreamRecord<>(partial("ap", 1)));
-            assertThat(h.extractOutputValues()).extracting(PartialBucket::cohort)
+            assertThat(h.extractOutputValues()).extracting(PartialBatch::cohort)
                     .containsExactly("surface=chat,cohort.region=eu", "surface=chat,cohort.region=__other__");
         }
     }

@@ -363,7 +363,7 @@ class JudgeCorrectionTest {
         p.add(new Observation(def.name(), T0 + 2, dims, true, JudgeCorrection.pairValue(false, 4.0)));
         p.add(new Observation(def.name(), T0 + 3, dims, false, JudgeCorrection.pairValue(true, 1.0)));
         List<PartialBucket> out = new ArrayList<>();
-        p.flushAll(out::add);
+        p.flushAll(b -> out.addAll(b.minutes()));
         assertThat(out).hasSize(2); // cohorts * and surface=chat
         assertThat(out).allSatisfy(b -> {
             assertThat(b.n()).isEqualTo(1);

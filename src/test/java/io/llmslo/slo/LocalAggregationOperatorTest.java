@@ -12,9 +12,10 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
- * When partials leave the local aggregation: never before the watermark passes their minute
- * (so one minute of one subtask is one partial), always before a checkpoint barrier (so no
- * partial is in flight inside a checkpoint) and at the end of input.
+ * When partials leave the local aggregation: as one batch per (slo, cohort, history interval),
+ * never before the watermark passes the interval's end (so one interval of one subtask is one
+ * record), always before a checkpoint barrier (so no partial is in flight inside a checkpoint),
+ * when over the bound, and at the end of input.
  */
 class LocalAggregationOperatorTest {
 
@@ -23,9 +24,13 @@ class LocalAggregationOperatorTest {
     static final long INTERVAL = 5 * MIN;
     static final Map<String, String> CHAT = Map.of("surface", "chat");
 
-    static OneInputStreamOperatorTestHarness<Observation, PartialBucket> harness() throws Exception {
-        OneInputStreamOperatorTestHarness<Observation, PartialBucket> h = new OneInputStreamOperatorTestHarness<>(
-                new LocalAggregationOperator(new CohortKeys(List.of(List.of("surface"))), Set.of(), INTERVAL));
+    static OneInputStreamOperatorTestHarness<Observation, PartialBatch> harness() throws Exception {
+        return harness(LocalAggregationOperator.MAX_OPEN);
+    }
+
+    static OneInputStreamOperatorTestHarness<Observation, PartialBatch> harness(int maxOpen) throws Exception {
+        OneInputStreamOperatorTestHarness<Observation, PartialBatch> h = new OneInputStreamOperatorTestHarness<>(
+                new LocalAggregationOperator(new CohortKeys(List.of(List.of("surface"))), Set.of(), INTERVAL, maxOpen));
         h.open();
         return h;
     }
@@ -35,20 +40,32 @@ class LocalAggregationOperatorTest {
     }
 
     @Test
-    void aMinuteLeavesAsOnePartialPerCohortWhenTheWatermarkPassesIt() throws Exception {
+    void anIntervalLeavesAsOneBatchPerCohortWhenTheWatermarkPassesItsEnd() throws Exception {
         try (var h = harness()) {
             for (int i = 0; i < 10; i++) {
-                h.processElement(obs(T0 + 1 + i * 1000, i % 2 == 0));
+                h.processElement(obs(T0 + 1 + i * 1000, i % 2 == 0)); // minute 1
             }
-            h.processElement(obs(T0 + MIN + 1, true));
-            assertThat(h.extractOutputValues()).isEmpty();
+            h.processElement(obs(T0 + 3 * MIN + 1, true)); // minute 4, same interval (T0, T0 + 5m]
+            h.processElement(obs(T0 + 5 * MIN + 1, false)); // minute 6: the next interval
+            h.processWatermark(new Watermark(T0 + MIN));
+            h.processWatermark(new Watermark(T0 + 5 * MIN - 1));
+            assertThat(h.extractOutputValues()).as("minutes wait for their interval's end").isEmpty();
 
-            h.processWatermark(new Watermark(T0 + MIN)); // passes the first minute only
-            List<PartialBucket> out = h.extractOutputValues();
-            assertThat(out).extracting(PartialBucket::cohort).containsExactlyInAnyOrder("*", "surface=chat");
-            assertThat(out).allMatch(b -> b.n() == 10 && b.good() == 5 && b.minuteEnd() == T0 + MIN);
-            // the partials come before the watermark that released them
-            assertThat(h.getOutput().toArray()[h.getOutput().size() - 1]).isEqualTo(new Watermark(T0 + MIN));
+            h.processWatermark(new Watermark(T0 + 5 * MIN)); // passes the first interval only
+            List<PartialBatch> out = h.extractOutputValues();
+            assertThat(out).extracting(PartialBatch::cohort).containsExactlyInAnyOrder("*", "surface=chat");
+            assertThat(out).allSatisfy(b -> {
+                assertThat(b.key()).isEqualTo(SloCatalog.SUCCESS + "|" + b.cohort());
+                assertThat(b.minutes()).extracting(PartialBucket::minuteEnd).containsExactly(T0 + MIN, T0 + 4 * MIN);
+                assertThat(b.minutes()).extracting(PartialBucket::n).containsExactly(10L, 1L);
+                assertThat(b.minutes()).extracting(PartialBucket::good).containsExactly(5L, 1L);
+                assertThat(b.minutes()).allMatch(m -> m.key().equals(b.key()) && m.cohort().equals(b.cohort()));
+            });
+            // the batches come before the watermark that released them
+            assertThat(h.getOutput().toArray()[h.getOutput().size() - 1]).isEqualTo(new Watermark(T0 + 5 * MIN));
+
+            h.processWatermark(new Watermark(T0 + 10 * MIN));
+            assertThat(h.extractOutputValues()).hasSize(4); // 2 before + the second interval's 2
         }
     }
 
@@ -57,10 +74,33 @@ class LocalAggregationOperatorTest {
         try (var h = harness()) {
             h.processElement(obs(T0 + 1, true));
             h.processElement(obs(T0 + 3 * MIN, false));
+            h.processElement(obs(T0 + 7 * MIN, false));
             h.prepareSnapshotPreBarrier(1);
-            assertThat(h.extractOutputValues()).hasSize(4);
+            // two intervals × two cohorts, mid-interval: nothing waits for the watermark
+            List<PartialBatch> out = h.extractOutputValues();
+            assertThat(out).hasSize(4);
+            assertThat(out).filteredOn(b -> b.firstMinute() == T0 + MIN)
+                    .allSatisfy(b -> assertThat(b.minutes()).hasSize(2));
             // the operator keeps no state: the snapshot is empty
             assertThat(h.snapshot(1, T0).getManagedOperatorState()).isEmpty();
+            // and the interval goes on: a later observation of it is a second batch (a sum downstream)
+            h.processElement(obs(T0 + 4 * MIN, true));
+            h.processWatermark(new Watermark(T0 + 5 * MIN));
+            assertThat(h.extractOutputValues()).hasSize(6);
+        }
+    }
+
+    @Test
+    void overTheBoundEverythingLeavesAtOnce() throws Exception {
+        try (var h = harness(3)) {
+            h.processElement(obs(T0 + 1, true)); // * and surface=chat of minute 1: 2 open
+            h.processElement(obs(T0 + 2 * MIN, true)); // minute 2: 4 open, over the bound of 3
+            List<PartialBatch> out = h.extractOutputValues();
+            assertThat(out).hasSize(2).allSatisfy(b -> assertThat(b.minutes()).hasSize(2));
+            h.processElement(obs(T0 + 3 * MIN, true)); // a fresh start: 2 open
+            assertThat(h.extractOutputValues()).hasSize(2);
+            h.processWatermark(new Watermark(T0 + 5 * MIN));
+            assertThat(h.extractOutputValues()).hasSize(4);
         }
     }
 

@@ -35,7 +35,7 @@ class PartialBucketsTest {
         // cohorts: "*", surface, surface+model → minute 1: * (3), chat (2), chat/m-2 (2), rag (1), rag/m-1 (1)
         assertThat(p.size()).isEqualTo(5 + 3);
 
-        p.flushUpTo(T0 + MIN, out::add);
+        p.flushUpTo(T0 + MIN, b -> out.addAll(b.minutes()));
         Map<String, long[]> byKey = byKey(out);
         assertThat(byKey).containsOnlyKeys("availability.success|*", "availability.success|surface=chat",
                 "availability.success|surface=chat,model=m-2", "availability.success|surface=rag",
@@ -46,7 +46,7 @@ class PartialBucketsTest {
         assertThat(p.size()).isEqualTo(3); // the second minute waits for its watermark
 
         out.clear();
-        p.flushAll(out::add);
+        p.flushAll(b -> out.addAll(b.minutes()));
         assertThat(out).hasSize(3).allMatch(b -> b.minuteEnd() == T0 + 2 * MIN && b.n() == 1);
         assertThat(p.size()).isZero();
     }
@@ -66,7 +66,7 @@ class PartialBucketsTest {
             p.add(new Observation(SloCatalog.TOTAL, T0 + i, CHAT, true, i * 10.0));
             p.add(new Observation(SloCatalog.SUCCESS, T0 + i, CHAT, true, i * 10.0));
         }
-        p.flushAll(out::add);
+        p.flushAll(b -> out.addAll(b.minutes()));
         PartialBucket total = out.stream().filter(b -> b.slo().equals(SloCatalog.TOTAL)).findFirst().orElseThrow();
         PartialBucket success = out.stream().filter(b -> b.slo().equals(SloCatalog.SUCCESS)).findFirst().orElseThrow();
         assertThat(success.sketch()).isNull();
@@ -82,7 +82,7 @@ class PartialBucketsTest {
         attempt.put("provider", "p-b");
         p.add(Observation.ratio(SloCatalog.PROVIDER_SUCCESS, T0 + 1, attempt, false));
         p.add(Observation.ratio(SloCatalog.SUCCESS, T0 + 2, new HashMap<>(CHAT), true)); // equal, not same
-        p.flushAll(out::add);
+        p.flushAll(b -> out.addAll(b.minutes()));
         assertThat(byKey(out)).containsOnlyKeys("availability.success|*", "availability.success|surface=chat",
                 "availability.success|surface=chat,model=m-2", "availability.provider_success|provider=p-b",
                 "availability.provider_success|surface=chat,provider=p-b",

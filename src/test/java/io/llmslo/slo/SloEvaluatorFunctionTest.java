@@ -23,12 +23,12 @@ class SloEvaluatorFunctionTest {
     static final long MIN = TimeBuckets.MINUTE;
     static final String KEY = SloCatalog.SUCCESS + "|*";
 
-    static PartialBucket partial(long minuteEnd, long n, long good) {
-        return new PartialBucket(KEY, SloCatalog.SUCCESS, "*", minuteEnd, n, good, minuteEnd - 1, null);
+    static PartialBatch partial(long minuteEnd, long n, long good) {
+        return PartialBatch.of(new PartialBucket(KEY, SloCatalog.SUCCESS, "*", minuteEnd, n, good, minuteEnd - 1, null));
     }
 
     /** Both inputs (partials and the progress broadcast) move: the operator's event time is their minimum. */
-    static void watermark(KeyedBroadcastOperatorTestHarness<String, PartialBucket, Either<Long, PooledPair>, SloStatus> h, long t)
+    static void watermark(KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> h, long t)
             throws Exception {
         h.processWatermark(t);
         h.processBroadcastWatermark(t);
@@ -44,8 +44,8 @@ class SloEvaluatorFunctionTest {
                     availability.success: {window: 1h}
                 """).slo;
         SloEvaluatorFunction fn = new SloEvaluatorFunction(catalog, Duration.ofMinutes(5));
-        try (KeyedBroadcastOperatorTestHarness<String, PartialBucket, Either<Long, PooledPair>, SloStatus> h =
-                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBucket::key, Types.STRING,
+        try (KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> h =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBatch::key, Types.STRING,
                         SloEvaluatorFunction.PROGRESS)) {
             h.processElement(partial(T0 + MIN, 1, 1), T0);
             h.processElement(partial(T0 + 40 * MIN, 1, 1), T0);
@@ -80,8 +80,8 @@ class SloEvaluatorFunctionTest {
                 """).slo;
         SloEvaluatorFunction fn = new SloEvaluatorFunction(catalog, Duration.ofMinutes(5));
         long later = T0 + 5L * 365 * 24 * 60 * MIN; // five years on
-        try (KeyedBroadcastOperatorTestHarness<String, PartialBucket, Either<Long, PooledPair>, SloStatus> h =
-                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBucket::key, Types.STRING,
+        try (KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> h =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBatch::key, Types.STRING,
                         SloEvaluatorFunction.PROGRESS)) {
             // both partials are in state before the watermark moves (a bounded replay reads ahead)
             h.processElement(partial(T0 + MIN, 1, 1), T0);
@@ -107,8 +107,8 @@ class SloEvaluatorFunctionTest {
                     availability.success: {window: 1h}
                 """).slo;
         SloEvaluatorFunction fn = new SloEvaluatorFunction(catalog, Duration.ofMinutes(5));
-        try (KeyedBroadcastOperatorTestHarness<String, PartialBucket, Either<Long, PooledPair>, SloStatus> h =
-                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBucket::key, Types.STRING,
+        try (KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> h =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBatch::key, Types.STRING,
                         SloEvaluatorFunction.PROGRESS)) {
             long resume = T0 + 30 * MIN + gap;
             for (int m = 1; m <= 30; m++) {
@@ -162,16 +162,16 @@ class SloEvaluatorFunctionTest {
     }
 
     /** The small cohort's judged requests: one a minute for 30 minutes, every other one passed. */
-    static void judged(KeyedBroadcastOperatorTestHarness<String, PartialBucket, Either<Long, PooledPair>, SloStatus> h)
+    static void judged(KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> h)
             throws Exception {
         for (long m = 1; m <= 30; m++) {
-            h.processElement(new PartialBucket(SMALL, SloCatalog.JUDGE_HIGH, "surface=small", T0 + m * MIN, 1,
-                    m % 2, T0 + m * MIN - 1, null), T0 + m * MIN - 1);
+            h.processElement(PartialBatch.of(new PartialBucket(SMALL, SloCatalog.JUDGE_HIGH, "surface=small",
+                    T0 + m * MIN, 1, m % 2, T0 + m * MIN - 1, null)), T0 + m * MIN - 1);
         }
     }
 
     interface Arrival {
-        void run(KeyedBroadcastOperatorTestHarness<String, PartialBucket, Either<Long, PooledPair>, SloStatus> h)
+        void run(KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> h)
                 throws Exception;
     }
 
@@ -185,8 +185,8 @@ class SloEvaluatorFunctionTest {
                 """).slo;
         SloEvaluatorFunction fn = new SloEvaluatorFunction(catalog, Duration.ofMinutes(5),
                 new JudgeCorrection(3, Duration.ofHours(3), 0.5));
-        try (KeyedBroadcastOperatorTestHarness<String, PartialBucket, Either<Long, PooledPair>, SloStatus> h =
-                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBucket::key, Types.STRING,
+        try (KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> h =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBatch::key, Types.STRING,
                         SloEvaluatorFunction.PROGRESS, SloEvaluatorFunction.POOLED)) {
             arrival.run(h);
             watermark(h, T0 + 40 * MIN);
@@ -261,20 +261,20 @@ class SloEvaluatorFunctionTest {
                 """).slo;
         JudgeCorrection correction = new JudgeCorrection(3, Duration.ofHours(3), 0.5);
         org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
-        try (KeyedBroadcastOperatorTestHarness<String, PartialBucket, Either<Long, PooledPair>, SloStatus> h =
+        try (KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> h =
                 ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                        new SloEvaluatorFunction(catalog, Duration.ofMinutes(5), correction), PartialBucket::key,
+                        new SloEvaluatorFunction(catalog, Duration.ofMinutes(5), correction), PartialBatch::key,
                         Types.STRING, SloEvaluatorFunction.PROGRESS, SloEvaluatorFunction.POOLED)) {
             for (long m : PAIR_MINUTES) {
                 h.processBroadcastElement(pooledPair(m), T0);
             }
             snapshot = h.snapshot(1, T0);
         }
-        try (KeyedBroadcastOperatorTestHarness<String, PartialBucket, Either<Long, PooledPair>, SloStatus> h =
+        try (KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> h =
                 new KeyedBroadcastOperatorTestHarness<>(new org.apache.flink.streaming.api.operators.co
                         .CoBroadcastWithKeyedOperator<>(new SloEvaluatorFunction(catalog, Duration.ofMinutes(5),
                                 correction), List.of(SloEvaluatorFunction.PROGRESS, SloEvaluatorFunction.POOLED)),
-                        PartialBucket::key, Types.STRING, 1, 1, 0)) {
+                        PartialBatch::key, Types.STRING, 1, 1, 0)) {
             h.setup();
             h.initializeState(snapshot);
             h.open();
@@ -282,6 +282,59 @@ class SloEvaluatorFunctionTest {
             watermark(h, T0 + 30 * MIN);
             assertThat(h.extractOutputValues()).extracting(r -> r.judge().calibrationPairs())
                     .containsExactly(0L, 3L, 4L, 4L, 5L, 5L);
+        }
+    }
+
+    /**
+     * The evaluator's batch merge (one bookkeeping read/write and one hour update per batch) gives
+     * the rows that the same minutes sent one by one give: the same observations through the local
+     * aggregation per minute and per 5-minute interval, for a ratio, a quantile and a tail SLO over
+     * three hours, with a late batch of two minutes (allowed lateness) after an hour closed.
+     */
+    @Test
+    void batchesOfAnIntervalsMinutesGiveTheRowsOfTheirMinutesOneByOne() throws Exception {
+        assertThat(rowsOf(TimeBuckets.MINUTE)).isNotEmpty().isEqualTo(rowsOf(5 * MIN));
+    }
+
+    static List<SloStatus> rowsOf(long batchInterval) throws Exception {
+        SloCatalog catalog = SloCatalog.defaults();
+        CohortKeys keys = new CohortKeys(List.of(List.of("surface")));
+        PartialBuckets local = new PartialBuckets(keys, catalog.sketched(), 1_000_000, batchInterval);
+        java.util.Random random = new java.util.Random(11);
+        java.util.Map<String, String> chat = java.util.Map.of("surface", "chat");
+        SloEvaluatorFunction fn = new SloEvaluatorFunction(catalog, Duration.ofMinutes(5));
+        try (KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> h =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBatch::key, Types.STRING,
+                        SloEvaluatorFunction.PROGRESS)) {
+            java.util.function.Consumer<PartialBatch> send = b -> {
+                try {
+                    h.processElement(b, b.firstMinute());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            for (long m = 1; m <= 180; m++) {
+                int n = m % 7 == 0 ? 0 : 1 + random.nextInt(4); // some minutes empty
+                for (int i = 0; i < n; i++) {
+                    long t = T0 + (m - 1) * MIN + 1 + random.nextInt(59_000);
+                    local.add(Observation.ratio(SloCatalog.SUCCESS, t, chat, random.nextInt(10) > 0));
+                    double ttft = 100 + random.nextInt(900);
+                    local.add(new Observation(SloCatalog.TTFT, t, chat, ttft < 800, ttft));
+                    local.add(new Observation(SloCatalog.COST_TAIL, t, chat, true, 0.001 * (1 + random.nextInt(50))));
+                }
+                if (m == 75) {
+                    // late: minutes 12 and 13, evaluated long ago, in one interval
+                    for (long late : new long[] {12, 13}) {
+                        long t = T0 + (late - 1) * MIN + 5;
+                        local.add(Observation.ratio(SloCatalog.SUCCESS, t, chat, false));
+                        local.add(new Observation(SloCatalog.TTFT, t, chat, false, 2_000));
+                        local.add(new Observation(SloCatalog.COST_TAIL, t, chat, true, 5.0));
+                    }
+                }
+                local.flushUpTo(T0 + m * MIN, send);
+                watermark(h, T0 + m * MIN);
+            }
+            return h.extractOutputValues();
         }
     }
 }

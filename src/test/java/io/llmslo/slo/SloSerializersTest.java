@@ -55,6 +55,10 @@ class SloSerializersTest {
                 f.set(o, new byte[] {1, 2, (byte) i});
             } else if (t == String[].class) {
                 f.set(o, new String[] {"chat", null, "de-DE" + i});
+            } else if (t == io.llmslo.event.Envelope[].class) {
+                f.set(o, new io.llmslo.event.Envelope[] {
+                    io.llmslo.event.Envelope.of(new io.llmslo.event.FeedbackEvent("req_" + i, i, io.llmslo.event.Signal.ABANDON)),
+                    io.llmslo.event.Envelope.of(new io.llmslo.event.RatingEvent("req_" + i, i, "r", "helpful", 2, 4, true))});
             } else if (t == long[].class) {
                 f.set(o, new long[] {i, Long.MIN_VALUE, 42});
             } else if (t == double[].class) {
@@ -115,5 +119,18 @@ class SloSerializersTest {
         PartialBucket odd = new PartialBucket("other-key", "a", "b", 60_000L, 1, 0, 59_000L, null, null);
         assertThat(roundTrip(PartialBucket.class, odd)).usingRecursiveComparison().isEqualTo(odd);
         assertThat(PartialBucket.class.getRecordComponents()).as("a component added: serialize it too").hasSize(9);
+    }
+
+    @Test
+    void partialBatchesSurviveWithEveryMinuteUnderTheBatchKey() throws Exception {
+        String key = "latency.ttft_p95|surface=chat";
+        PartialBatch b = new PartialBatch(key, "latency.ttft_p95", "surface=chat", java.util.List.of(
+                new PartialBucket(key, "latency.ttft_p95", "surface=chat", 120_000L, 4, 3, 119_999L,
+                        new byte[] {9, 8, 7}, filled(new PpiMoments())),
+                new PartialBucket(key, "latency.ttft_p95", "surface=chat", 180_000L, 1, 0, 121_000L, null, null)));
+        assertThat(roundTrip(PartialBatch.class, b)).usingRecursiveComparison().isEqualTo(b);
+        PartialBatch odd = PartialBatch.of(new PartialBucket("other-key", "a", "b", 60_000L, 1, 0, 59_000L, null, null));
+        assertThat(roundTrip(PartialBatch.class, odd)).usingRecursiveComparison().isEqualTo(odd);
+        assertThat(PartialBatch.class.getRecordComponents()).as("a component added: serialize it too").hasSize(4);
     }
 }

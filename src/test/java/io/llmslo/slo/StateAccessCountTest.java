@@ -99,4 +99,41 @@ class StateAccessCountTest {
         assertThat(r[1]).isLessThan(5);
         assertThat(r[2]).isLessThan(0.01);
     }
+
+    /**
+     * A dense series (data every minute) merged as 5-minute batches ({@link PartialBatch}) instead
+     * of minute by minute: the same minute writes, one hour-bucket update per batch instead of
+     * one per minute (the evaluator also reads and writes its bookkeeping once per batch).
+     */
+    @Test
+    void aBatchUpdatesItsHourOnceNotOncePerMinute() throws Exception {
+        long[] single = hourAccesses(1);
+        long[] batched = hourAccesses(5);
+        System.out.printf("one hour, dense: hour gets/puts minute by minute %d/%d, in 5-minute batches %d/%d%n",
+                single[0], single[1], batched[0], batched[1]);
+        // 60 minutes: one put per minute, a get for each but the first minute of the hour (new
+        // hours need no lookup once the series has data); batches: 12 puts, 11 gets
+        assertThat(single).containsExactly(59, 60);
+        assertThat(batched).containsExactly(11, 12);
+    }
+
+    /** {hour gets, hour puts} for one dense hour, after a first minute in the previous hour. */
+    static long[] hourAccesses(int minutesPerBatch) throws Exception {
+        SloEngine engine = new SloEngine(SloCatalog.defaults().get(SloCatalog.SUCCESS), 5 * MIN);
+        Counting hours = new Counting();
+        SeriesState s = new SeriesState(BucketStore.inMemory(), hours, BucketStore.inMemory(), new SeriesProgress(),
+                new TailBaseline(), new SketchCache(), new AlertState());
+        engine.add(new PartialBucket("k", SloCatalog.SUCCESS, "*", T0, 1, 1, T0 - 1, null), s);
+        hours.gets = 0;
+        hours.puts = 0;
+        java.util.List<PartialBucket> batch = new java.util.ArrayList<>();
+        for (long m = 1; m <= 60; m++) {
+            batch.add(new PartialBucket("k", SloCatalog.SUCCESS, "*", T0 + m * MIN, 2, 1, T0 + m * MIN - 1, null));
+            if (batch.size() == minutesPerBatch) {
+                engine.add(batch, s);
+                batch = new java.util.ArrayList<>();
+            }
+        }
+        return new long[] {hours.gets, hours.puts};
+    }
 }
