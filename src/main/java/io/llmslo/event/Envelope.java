@@ -4,7 +4,9 @@ package io.llmslo.event;
  * The one stream type between parsing and the request joiner: exactly one of {@code response},
  * {@code feedback}, {@code rating}, {@code score} or {@code deadLetter} is set. A single union
  * type lets the sources share one parser, one watermark strategy and one keyed operator.
+ * Serialized field by field ({@link EventSerializers.EnvelopeSerializer}).
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(EventSerializers.EnvelopeInfo.class)
 public record Envelope(
         EventKind kind,
         String requestId,

@@ -8,8 +8,10 @@ import java.util.Map;
  *
  * <p>Numeric fields that a gateway may omit are boxed: {@code null} means "not reported", which
  * is different from zero for an SLO (latency SLOs count only responses carrying the field).
- * Collections are mutable JDK types so Flink's list/map serializers (not Kryo) handle them.
+ * Collections are mutable JDK types (HashMap, ArrayList after a round trip). Serialized field by
+ * field ({@link EventSerializers.ResponseEventSerializer}).
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(EventSerializers.ResponseEventInfo.class)
 public record ResponseEvent(
         String requestId,
         long ts,

@@ -17,8 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -66,7 +64,6 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
     private final CohortValueGuard cohortGuard;
 
     private transient ValueState<RequestState> request;
-    private transient ListState<Envelope> pending;
 
     public RequestJoiner(ObservationFactory observations, Duration acceptanceWindow,
             Duration maxRatingDelay, Duration allowedLateness) {
@@ -98,7 +95,6 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
     @Override
     public void open(OpenContext ctx) {
         request = getRuntimeContext().getState(new ValueStateDescriptor<>("request", RequestState.class));
-        pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending", Envelope.class));
     }
 
     @Override
@@ -161,12 +157,13 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
         // the request's state lives until its ratings can no longer arrive
         st.expiry = r.ts() + maxRatingDelay + allowedLateness;
         ctx.timerService().registerEventTimeTimer(st.expiry);
-        if (held) {
+        if (held && st.pending != null) {
             // state existed before the response only because signals were held for it
-            for (Envelope waiting : pending.get()) {
-                onSignal(waiting, st, ctx, out);
+            Envelope[] waiting = st.pending;
+            st.pending = null;
+            for (Envelope w : waiting) {
+                onSignal(w, st, ctx, out);
             }
-            pending.clear();
         }
         request.update(st);
     }
@@ -177,9 +174,11 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
             // held signals wait as long as a rating may lag its response
             st.expiry = e.ts() + maxRatingDelay + allowedLateness;
             ctx.timerService().registerEventTimeTimer(st.expiry);
-            request.update(st);
         }
-        pending.add(e);
+        // in the request's value, not a list state of their own: one state access less per held
+        // signal and two less when the response comes (file replays hold most feedback)
+        st.pending = st.pending == null ? new Envelope[] {e} : append(st.pending, e);
+        request.update(st);
     }
 
     /** Returns whether the request's state changed. */
@@ -238,8 +237,8 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
         return true;
     }
 
-    private static String[] append(String[] a, String s) {
-        String[] out = Arrays.copyOf(a, a.length + 1);
+    private static <T> T[] append(T[] a, T s) {
+        T[] out = Arrays.copyOf(a, a.length + 1);
         out[a.length] = s;
         return out;
     }
@@ -262,12 +261,11 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
             request.update(st);
         }
         if (timestamp == st.expiry) {
-            if (!st.responded) {
+            if (!st.responded && st.pending != null) {
                 // only signals of a request never answered wait: after a response none do
-                for (Envelope waiting : pending.get()) {
+                for (Envelope waiting : st.pending) {
                     ctx.output(DEAD_LETTERS, deadLetter(waiting, "orphan"));
                 }
-                pending.clear();
             }
             request.clear();
         }

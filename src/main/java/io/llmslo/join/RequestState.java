@@ -24,6 +24,8 @@ public class RequestState {
     public String[] raters;
     /** Rubrics a judge score was joined for (decoupled judge), so a re-sent score counts once; null before. */
     public String[] scored;
+    /** Signals that arrived before the response, in arrival order; null when none wait. */
+    public io.llmslo.event.Envelope[] pending;
 
     public RequestState() {}
 }

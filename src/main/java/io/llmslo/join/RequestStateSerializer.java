@@ -1,5 +1,7 @@
 package io.llmslo.join;
 
+import io.llmslo.event.Envelope;
+import io.llmslo.event.EventSerializers;
 import io.llmslo.serde.CompactSerializer;
 import io.llmslo.serde.CompactTypeInfo;
 import java.io.IOException;
@@ -13,8 +15,9 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * {@link RequestState} field by field: one flag byte for the three booleans, the two instants,
- * the schema and the packed dimension values, raters and scored rubrics. Read and written for most events the
+ * {@link RequestState} field by field: one flag byte for the three booleans and whether signals are held, the two instants,
+ * the schema and the packed dimension values, raters and scored rubrics, and the signals held for
+ * a response still to come. Read and written for most events the
  * joiner sees and kept {@code max_rating_delay} per request, so both its cost and its bytes count.
  */
 public final class RequestStateSerializer extends CompactSerializer<RequestState> {
@@ -39,18 +42,26 @@ public final class RequestStateSerializer extends CompactSerializer<RequestState
         c.expiry = s.expiry;
         c.raters = s.raters == null ? null : s.raters.clone();
         c.scored = s.scored == null ? null : s.scored.clone();
+        c.pending = s.pending == null ? null : s.pending.clone(); // envelopes are immutable records
         return c;
     }
 
     @Override
     public void serialize(RequestState s, DataOutputView out) throws IOException {
-        out.writeByte((s.responded ? 1 : 0) | (s.success ? 2 : 0) | (s.acceptanceDone ? 4 : 0));
+        out.writeByte((s.responded ? 1 : 0) | (s.success ? 2 : 0) | (s.acceptanceDone ? 4 : 0)
+                | (s.pending != null ? 8 : 0));
         out.writeLong(s.ts);
         out.writeLong(s.expiry);
         out.writeInt(s.dimsSchema);
         writeStrings(s.dims, out);
         writeStrings(s.raters, out);
         writeStrings(s.scored, out);
+        if (s.pending != null) {
+            out.writeInt(s.pending.length);
+            for (Envelope e : s.pending) {
+                EventSerializers.EnvelopeSerializer.INSTANCE.serialize(e, out);
+            }
+        }
     }
 
     @Override
@@ -66,6 +77,13 @@ public final class RequestStateSerializer extends CompactSerializer<RequestState
         s.dims = readStrings(in);
         s.raters = readStrings(in);
         s.scored = readStrings(in);
+        if ((flags & 8) != 0) {
+            int n = in.readInt();
+            s.pending = new Envelope[n];
+            for (int i = 0; i < n; i++) {
+                s.pending[i] = EventSerializers.EnvelopeSerializer.INSTANCE.deserialize(in);
+            }
+        }
         return s;
     }
 

@@ -23,8 +23,8 @@ import java.util.Queue;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.AfterEach;
@@ -194,7 +194,7 @@ class RequestJoinerTest {
         open(Duration.ZERO);
         feedback(ID, ONE_MINUTE_IN, Signal.REGENERATE);
         assertThat(harness.extractOutputValues()).isEmpty();
-        assertThat(harness.numKeyedStateEntries()).as("request + pending signal").isEqualTo(2);
+        assertThat(harness.numKeyedStateEntries()).as("the request's value, holding the signal").isOne();
         assertThat(harness.numEventTimeTimers()).as("orphan timer").isOne();
 
         response(success(ID, T0));
@@ -204,7 +204,7 @@ class RequestJoinerTest {
         });
         // the orphan timer is replaced by the response's expiry; no acceptance timer remains
         assertThat(harness.numEventTimeTimers()).isOne();
-        assertThat(harness.numKeyedStateEntries()).as("pending list emptied").isOne();
+        assertThat(harness.numKeyedStateEntries()).as("the request's value").isOne();
 
         // the held signal's own expiry (a minute after the response's) must not fire an orphan
         watermark(EXPIRY);
@@ -318,7 +318,7 @@ class RequestJoinerTest {
         // held until ts (of the first signal) + max_rating_delay, not a millisecond less
         watermark(EXPIRY.minusMillis(1));
         assertThat(deadLetters()).isEmpty();
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+        assertThat(harness.numKeyedStateEntries()).as("one value, both signals in it").isOne();
 
         watermark(EXPIRY);
         assertThat(deadLetters()).extracting(DeadLetter::reason).containsExactly("orphan", "orphan");

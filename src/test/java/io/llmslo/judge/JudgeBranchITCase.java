@@ -45,6 +45,7 @@ class JudgeBranchITCase {
     static StreamExecutionEnvironment env() {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(PipelineOptions.OBJECT_REUSE, true); // as JobRunner.engineConfig
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         return env;

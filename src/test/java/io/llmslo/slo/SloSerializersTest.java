@@ -55,6 +55,10 @@ class SloSerializersTest {
                 f.set(o, new byte[] {1, 2, (byte) i});
             } else if (t == String[].class) {
                 f.set(o, new String[] {"chat", null, "de-DE" + i});
+            } else if (t == io.llmslo.event.Envelope[].class) {
+                f.set(o, new io.llmslo.event.Envelope[] {
+                    io.llmslo.event.Envelope.of(new io.llmslo.event.FeedbackEvent("req_" + i, i, io.llmslo.event.Signal.ABANDON)),
+                    io.llmslo.event.Envelope.of(new io.llmslo.event.RatingEvent("req_" + i, i, "r", "helpful", 2, 4, true))});
             } else if (t == long[].class) {
                 f.set(o, new long[] {i, Long.MIN_VALUE, 42});
             } else if (t == double[].class) {
