@@ -105,9 +105,11 @@ public final class JobRunner {
 
     public static LlmSloJob.Sinks jdbcSinks(JobConfig cfg) {
         JdbcSettings jdbc = jdbcSettings(cfg);
+        // slo_status and slo_history from one sink (each evaluation crosses to it once); the status
+        // slot stays empty
         return new LlmSloJob.Sinks(
-                new JdbcUpsertSink<>(jdbc, TableSchemas.sloStatus()),
-                new JdbcUpsertSink<>(jdbc, TableSchemas.sloHistory()),
+                null,
+                JdbcUpsertSink.statusAndHistory(jdbc),
                 new JdbcUpsertSink<>(jdbc, TableSchemas.sloAlerts()),
                 new JdbcUpsertSink<>(jdbc, TableSchemas.deadLetters()),
                 new JdbcUpsertSink<>(jdbc, TableSchemas.judgeScores()));

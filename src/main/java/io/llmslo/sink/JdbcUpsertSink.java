@@ -1,13 +1,12 @@
 package io.llmslo.sink;
 
+import io.llmslo.slo.SloStatus;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -16,11 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Idempotent upsert sink for one {@link TableSpec}. Rows are buffered by primary key, so a batch
- * writes only the last row per key (slo_status is rewritten every interval; a replay compacts
- * millions of those writes), and flushed in one transaction when the batch is full, on a timer,
- * before every checkpoint and at the end of a bounded input. Rows whose trailing columns are null
- * go through the table's narrow statement ({@link TableSpec#withNullTail}): fewer parameters to
+ * Idempotent upsert sink for one {@link TableSpec} (or, {@link #statusAndHistory}, the two tables
+ * of the evaluations). Rows are held in a {@link RowBuffer} — by primary key, so a batch writes
+ * only the last row per key (slo_status is rewritten every interval; a replay compacts millions
+ * of those writes) — and flushed in one transaction when the batch is full, on a timer, before
+ * every checkpoint and at the end of a bounded input. Rows whose trailing columns are null go
+ * through the table's narrow statement ({@link TableSpec#withNullTail}): fewer parameters to
  * bind, the same stored row.
  *
  * <p>Exactly-once tables follow from at-least-once delivery plus idempotent upserts: after a
@@ -31,16 +31,30 @@ import org.slf4j.LoggerFactory;
 public final class JdbcUpsertSink<T> implements Sink<T> {
 
     private final JdbcSettings settings;
-    private final TableSpec<T> table;
+    private final RowBuffer.Factory<T> buffers;
 
+    /** One table, the last row per primary key of each batch ({@link KeyedRowBuffer}). */
     public JdbcUpsertSink(JdbcSettings settings, TableSpec<T> table) {
+        this(settings, () -> new KeyedRowBuffer<>(table));
+    }
+
+    private JdbcUpsertSink(JdbcSettings settings, RowBuffer.Factory<T> buffers) {
         this.settings = settings;
-        this.table = table;
+        this.buffers = buffers;
+    }
+
+    /**
+     * {@code slo_history} and {@code slo_status} from one stream of evaluations
+     * ({@link StatusHistoryBuffer}): the same two tables as a sink per table, each row crossing
+     * to the writer once.
+     */
+    public static JdbcUpsertSink<SloStatus> statusAndHistory(JdbcSettings settings) {
+        return new JdbcUpsertSink<>(settings, StatusHistoryBuffer::new);
     }
 
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
-        return new Writer<>(settings, table, context.getProcessingTimeService());
+        return new Writer<>(settings, buffers.create(), context.getProcessingTimeService());
     }
 
     static final class Writer<T> implements SinkWriter<T> {
@@ -49,24 +63,32 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
         private static final int MAX_ATTEMPTS = 5;
 
         private final JdbcSettings settings;
-        private final TableSpec<T> table;
+        private final RowBuffer<T> buffer;
+        /** The tables' names, for logs and exceptions. */
+        private final String name;
         private final SqlDialect dialect;
         private final ProcessingTimeService time;
-        private final Map<Object, T> buffer = new LinkedHashMap<>();
         private Connection connection;
         private boolean closed;
         private long skipped;
 
         Writer(JdbcSettings settings, TableSpec<T> table, ProcessingTimeService time) throws IOException {
+            this(settings, new KeyedRowBuffer<>(table), time);
+        }
+
+        Writer(JdbcSettings settings, RowBuffer<T> buffer, ProcessingTimeService time) throws IOException {
             this.settings = settings;
-            this.table = table;
+            this.buffer = buffer;
+            this.name = buffer.tables().stream().map(TableSpec::name).collect(Collectors.joining(" + "));
             this.dialect = SqlDialect.of(settings.url());
             this.time = time;
             try {
                 connection = settings.connect();
-                TableSchemas.create(connection, table);
+                for (TableSpec<T> table : buffer.tables()) {
+                    TableSchemas.create(connection, table);
+                }
             } catch (SQLException e) {
-                throw new IOException("cannot open table " + table.name() + " at " + settings.redactedUrl()
+                throw new IOException("cannot open table " + name + " at " + settings.redactedUrl()
                         + ": " + e.getMessage(), e);
             }
             scheduleFlush();
@@ -86,14 +108,12 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
 
         @Override
         public void write(T row, Context context) throws IOException {
-            Object key;
             try {
-                key = table.keyOf(row);
+                buffer.add(row);
             } catch (RuntimeException e) {
-                skip("cannot key a row", e.getClass().getName());
+                skip(null, "cannot key a row", e.getClass().getName());
                 return;
             }
-            buffer.put(key, row);
             if (buffer.size() >= settings.batchSize()) {
                 flushBuffer();
             }
@@ -105,7 +125,7 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
         }
 
         private void flushBuffer() throws IOException {
-            if (buffer.isEmpty()) {
+            if (buffer.size() == 0) {
                 return;
             }
             SQLException last = null;
@@ -126,27 +146,44 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
                             last = again;
                         }
                     }
-                    LOG.warn("write to {} failed (attempt {}/{}): {}", table.name(), attempt, MAX_ATTEMPTS,
+                    LOG.warn("write to {} failed (attempt {}/{}): {}", name, attempt, MAX_ATTEMPTS,
                             e.getMessage());
                     reconnect();
                     sleep(200L * attempt);
                 }
             }
-            throw new IOException("cannot write " + buffer.size() + " rows to " + table.name() + " at "
+            throw new IOException("cannot write " + buffer.size() + " rows to " + name + " at "
                     + settings.redactedUrl() + ": " + last.getMessage(), last);
         }
 
+        /** Every table's rows, then one commit. */
         private void writeBatch() throws SQLException {
             connection.setAutoCommit(false);
+            try {
+                for (RowBuffer.Batch<T> batch : buffer.batches()) {
+                    writeBatch(batch.table(), batch.rows());
+                }
+                connection.commit();
+            } catch (SQLException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException ignored) {
+                    // the connection is replaced on retry
+                }
+                throw e;
+            }
+        }
+
+        private void writeBatch(TableSpec<T> table, List<T> rows) throws SQLException {
             String narrowSql = table.narrowUpsert();
             try (PreparedStatement full = connection.prepareStatement(table.upsert());
                     PreparedStatement narrow = narrowSql == null ? null : connection.prepareStatement(narrowSql)) {
                 int fullRows = 0;
                 int narrowRows = 0;
-                for (T row : inKeyOrder()) {
+                for (T row : rows) {
                     boolean thin = narrow != null && table.fitsNarrow(row);
                     PreparedStatement ps = thin ? narrow : full;
-                    if (bind(ps, row, thin)) {
+                    if (bind(table, ps, row, thin)) {
                         ps.addBatch();
                         if (thin) {
                             narrowRows++;
@@ -161,39 +198,11 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
                 if (narrowRows > 0) {
                     narrow.executeBatch();
                 }
-                connection.commit();
-            } catch (SQLException e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException ignored) {
-                    // the connection is replaced on retry
-                }
-                throw e;
             }
-        }
-
-        /**
-         * The batch in primary-key order when keys are text (as {@link TableSchemas} makes them):
-         * the buffer holds rows interleaved across hundreds of series, and writing them series by
-         * series touches each index page once instead of once per row.
-         */
-        private Iterable<T> inKeyOrder() {
-            for (Object k : buffer.keySet()) {
-                if (!(k instanceof String)) {
-                    return buffer.values();
-                }
-            }
-            List<Map.Entry<Object, T>> entries = new ArrayList<>(buffer.entrySet());
-            entries.sort((a, b) -> ((String) a.getKey()).compareTo((String) b.getKey()));
-            List<T> rows = new ArrayList<>(entries.size());
-            for (Map.Entry<Object, T> e : entries) {
-                rows.add(e.getValue());
-            }
-            return rows;
         }
 
         /** Binds one row; a row whose conversion throws is skipped, never the whole batch. */
-        private boolean bind(PreparedStatement ps, T row, boolean narrow) throws SQLException {
+        private boolean bind(TableSpec<T> table, PreparedStatement ps, T row, boolean narrow) throws SQLException {
             try {
                 if (narrow) {
                     table.bindNarrow(ps, row, dialect);
@@ -203,7 +212,7 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
                 return true;
             } catch (RuntimeException e) {
                 ps.clearParameters();
-                skip("cannot convert a row", e.getClass().getName());
+                skip(table, "cannot convert a row", e.getClass().getName());
                 return false;
             }
         }
@@ -214,22 +223,26 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
          */
         private void writeRowByRow() throws SQLException {
             connection.setAutoCommit(true);
-            String narrowSql = table.narrowUpsert();
-            try (PreparedStatement full = connection.prepareStatement(table.upsert());
-                    PreparedStatement narrow = narrowSql == null ? null : connection.prepareStatement(narrowSql)) {
-                for (T row : buffer.values()) {
-                    boolean thin = narrow != null && table.fitsNarrow(row);
-                    PreparedStatement ps = thin ? narrow : full;
-                    if (!bind(ps, row, thin)) {
-                        continue;
-                    }
-                    try {
-                        ps.executeUpdate();
-                    } catch (SQLException e) {
-                        if (!isRowProblem(e)) {
-                            throw e;
+            for (RowBuffer.Batch<T> batch : buffer.rowByRow()) {
+                TableSpec<T> table = batch.table();
+                String narrowSql = table.narrowUpsert();
+                try (PreparedStatement full = connection.prepareStatement(table.upsert());
+                        PreparedStatement narrow = narrowSql == null ? null : connection.prepareStatement(narrowSql)) {
+                    for (T row : batch.rows()) {
+                        boolean thin = narrow != null && table.fitsNarrow(row);
+                        PreparedStatement ps = thin ? narrow : full;
+                        if (!bind(table, ps, row, thin)) {
+                            continue;
                         }
-                        skip("the database refused a row (SQLState " + e.getSQLState() + ")", "SQLException");
+                        try {
+                            ps.executeUpdate();
+                        } catch (SQLException e) {
+                            if (!isRowProblem(e)) {
+                                throw e;
+                            }
+                            skip(table, "the database refused a row (SQLState " + e.getSQLState() + ")",
+                                    "SQLException");
+                        }
                     }
                 }
             }
@@ -249,10 +262,11 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
             return state == null && (code == 18 || code == 19 || code == 20 || code == 25);
         }
 
-        private void skip(String what, String cause) {
+        private void skip(TableSpec<T> table, String what, String cause) {
             skipped++;
             if (skipped == 1 || Long.bitCount(skipped) == 1) {
-                LOG.warn("{}: {} ({}); skipped, {} rows skipped so far", table.name(), what, cause, skipped);
+                LOG.warn("{}: {} ({}); skipped, {} rows skipped so far", table == null ? name : table.name(), what,
+                        cause, skipped);
             }
         }
 

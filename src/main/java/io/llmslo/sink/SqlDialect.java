@@ -71,8 +71,32 @@ public enum SqlDialect {
         if (v == null) {
             ps.setNull(index, Types.VARCHAR);
         } else {
-            ps.setString(index, text(v));
+            ps.setString(index, textAt(index, v));
         }
+    }
+
+    /** A value and its sanitised text; immutable, so threads sharing {@link #LAST} see consistent pairs. */
+    private record Clean(String raw, String text) {}
+
+    /**
+     * The last text sanitised per parameter index. A history batch is written series by series,
+     * so consecutive rows repeat their slo and cohort text: comparing with the previous row's
+     * value (an intrinsic array compare) is cheaper than scanning every character again. Shared
+     * by all writers of the process; a value another writer put there is only a miss.
+     */
+    private static final Clean[] LAST = new Clean[64];
+
+    private static String textAt(int index, String v) {
+        if (index >= LAST.length) {
+            return text(v);
+        }
+        Clean last = LAST[index];
+        if (last != null && last.raw().equals(v)) {
+            return last.text();
+        }
+        String t = text(v);
+        LAST[index] = new Clean(v, t);
+        return t;
     }
 
     /**

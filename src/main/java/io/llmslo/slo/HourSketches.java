@@ -102,18 +102,29 @@ final class HourSketches {
                 cache.wholeHours = whole;
                 cache.partial = QuantileSketches.empty();
                 cache.partialTo = fh;
+                cache.quantileStale = true;
             }
             // the current hour from its minute buckets up to now only: values that arrived ahead
             // of this instant belong to later evaluations
-            MinuteMask.forEach(cache.partialTo, now, s.hours(), m -> {
+            // (none after the latest minute ever added: most steps of a sparse series visit none)
+            long addedTo = s.progress().addedTo;
+            long to = addedTo == Long.MIN_VALUE ? now : Math.min(now, addedTo);
+            MinuteMask.forEach(cache.partialTo, to, s.hours(), m -> {
                 Bucket b = s.minutes().get(m);
                 if (b != null) {
                     QuantileSketches.mergeInto(cache.partial, b.sketch);
+                    cache.quantileStale = true;
                 }
             });
             cache.partialTo = now;
+            if (!cache.quantileStale) {
+                return cache.quantile;
+            }
             merged = cache.wholeHours.copy();
             merged.mergeWith(cache.partial);
+            cache.quantile = merged.getCount() > 0 ? merged.getValueAtQuantile(quantile) : null;
+            cache.quantileStale = false;
+            return cache.quantile;
         }
         return merged.getCount() > 0 ? merged.getValueAtQuantile(quantile) : null;
     }

@@ -1,7 +1,6 @@
 package io.llmslo.slo;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,12 +52,18 @@ final class RunningCounts {
     Bucket record(long now, SeriesState s, MinuteCounter counter) throws Exception {
         SeriesProgress p = s.progress();
         BucketStore counts = s.runningCounts();
-        Bucket previous = p.lastEval == Long.MIN_VALUE ? null : counts.get(p.lastEval);
+        CountsMemo memo = s.sketches() == null ? null : s.sketches().counts;
+        Bucket previous = p.lastEval == Long.MIN_VALUE ? null : memo == null ? null : memo.get(p.lastEval);
+        if (previous == null && p.lastEval != Long.MIN_VALUE) {
+            previous = counts.get(p.lastEval);
+        }
         long from = previous == null ? Long.MIN_VALUE : p.lastEval;
         long n = previous == null ? 0 : previous.n;
         long good = previous == null ? 0 : previous.good;
         List<Map.Entry<Long, Bucket>> since = new ArrayList<>();
-        if (previous != null && (now - from) / TimeBuckets.MINUTE <= AHEAD_SCAN_LIMIT) {
+        if (previous != null && p.addedTo != Long.MIN_VALUE && p.addedTo <= from) {
+            // no bucket was ever added after the last evaluation (most steps of a sparse series)
+        } else if (previous != null && (now - from) / TimeBuckets.MINUTE <= AHEAD_SCAN_LIMIT) {
             MinuteMask.forEach(from, now, s.hours(), m -> {
                 Bucket b = s.minutes().get(m);
                 if (b != null) {
@@ -80,10 +85,13 @@ final class RunningCounts {
             p.dataTo = Math.max(p.dataTo, e.getKey());
         }
         if (previous != null && now > from + intervalMs) {
-            fillIdle(from, now, previous, counts);
+            fillIdle(from, now, previous, counts, memo);
         }
         Bucket c = new Bucket(n, good, null);
         counts.put(now, c);
+        if (memo != null) {
+            memo.recorded(now, c);
+        }
         if (p.firstEval == Long.MIN_VALUE) {
             p.firstEval = now;
         }
@@ -91,16 +99,22 @@ final class RunningCounts {
         return c;
     }
 
-    private void fillIdle(long from, long to, Bucket value, BucketStore counts) throws Exception {
+    private void fillIdle(long from, long to, Bucket value, BucketStore counts, CountsMemo memo) throws Exception {
         long fineFrom = to - Retention.minutesMs();
         long hourCut = to - hourRetentionMs;
         for (long h = TimeBuckets.endOf(Math.max(from, hourCut), TimeBuckets.HOUR); h < to; h += TimeBuckets.HOUR) {
             if (h > from) {
                 counts.put(h, value);
+                if (memo != null) {
+                    memo.recorded(h, value);
+                }
             }
         }
         for (long x = TimeBuckets.endOf(Math.max(from + 1, fineFrom), intervalMs); x < to; x += intervalMs) {
             counts.put(x, value);
+            if (memo != null) {
+                memo.recorded(x, value);
+            }
         }
     }
 
@@ -119,8 +133,13 @@ final class RunningCounts {
         return new View(now, current, s, counter, intervalMs);
     }
 
-    /** Reads of C(x) during one evaluation; windows of equal length share a start, looked up once. */
+    /**
+     * Reads of C(x) during one evaluation; windows of equal length share a start, looked up once
+     * (a few instants: a linear scan of two arrays, no map). Whole-hour instants before the
+     * evaluation are kept in the series' {@link CountsMemo} for its next evaluations.
+     */
     static final class View {
+        private static final int READS = 16;
         private final BucketStore counts;
         private final SeriesProgress progress;
         private final BucketStore minutes;
@@ -129,7 +148,10 @@ final class RunningCounts {
         private final long interval;
         private final long now;
         private final Bucket current;
-        private final Map<Long, Bucket> memo = new HashMap<>();
+        private final CountsMemo series;
+        private final long[] readAt = new long[READS];
+        private final Bucket[] read = new Bucket[READS];
+        private int reads;
 
         private View(long now, Bucket current, SeriesState s, MinuteCounter counter, long interval) {
             this.now = now;
@@ -140,6 +162,7 @@ final class RunningCounts {
             this.hours = s.hours();
             this.counter = counter;
             this.interval = interval;
+            this.series = s.sketches() == null ? null : s.sketches().counts;
         }
 
         /** The window of this length ending at the evaluation instant. */
@@ -158,10 +181,23 @@ final class RunningCounts {
          * minute buckets up to x, exact while those minutes are kept; otherwise the latest before.
          */
         Bucket at(long x) throws Exception {
-            Bucket c = memo.get(x);
+            for (int i = 0; i < reads; i++) {
+                if (readAt[i] == x) {
+                    return read[i];
+                }
+            }
+            // C(x) before the evaluation instant is final until a late value (which drops the memo)
+            boolean kept = series != null && x < now;
+            Bucket c = kept ? series.get(x) : null;
             if (c == null) {
                 c = lookup(x);
-                memo.put(x, c);
+                if (kept && x % TimeBuckets.HOUR == 0) {
+                    series.keepHour(x, c);
+                }
+            }
+            if (reads < READS) {
+                readAt[reads] = x;
+                read[reads++] = c;
             }
             return c;
         }

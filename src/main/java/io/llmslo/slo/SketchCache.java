@@ -5,11 +5,19 @@ import com.datadoghq.sketch.ddsketch.DDSketch;
 /**
  * In-memory cache of one series' merged sketches: the whole hours of the window (rebuilt once an
  * hour) and the current hour's minutes up to the last evaluation (extended by the few minutes
- * since). Not state: rebuilt from the buckets after a restore or a late observation, and a pure
- * function of the buckets at or before the evaluation instant, so results do not depend on
- * arrival timing.
+ * since); and of its recently read C(x) values ({@link CountsMemo}). Not state: rebuilt from the
+ * buckets after a restore or a late observation, and a pure function of the buckets at or before
+ * the evaluation instant, so results do not depend on arrival timing.
  */
 public final class SketchCache {
+    final CountsMemo counts = new CountsMemo();
+    /**
+     * The window's quantile as of the last evaluation; {@code quantileStale} once
+     * {@code wholeHours} or {@code partial} changed since (most evaluations of a sparse series
+     * add no minute: the same merge would give the same value).
+     */
+    Double quantile;
+    boolean quantileStale = true;
     long hour = Long.MIN_VALUE;
     DDSketch wholeHours;
     /** Minute buckets of the current hour merged so far, up to and including {@code partialTo}. */

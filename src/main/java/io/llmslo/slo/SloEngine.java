@@ -132,6 +132,11 @@ public final class SloEngine implements Serializable {
         if (n > 0 && late) {
             RunningCounts.correctLate(b.minuteEnd(), n, good, s.runningCounts());
         }
+        if (late && s.sketches() != null) {
+            // the job drops a series' cache on a late value; a caller that keeps it must not read
+            // C(x) values from before the correction
+            s.sketches().counts.clear();
+        }
     }
 
     /**

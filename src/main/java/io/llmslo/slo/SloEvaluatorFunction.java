@@ -308,9 +308,9 @@ public class SloEvaluatorFunction
             loadPooled(ctx.getBroadcastState(POOLED)); // after a restore, before any pooled pair arrives
         }
         AlertState open = orNew(firing.value(), AlertState::new);
-        // only quantile/tail SLOs and the judge correction keep merges in memory
-        SketchCache cache = engine.definition().sketched() || SloCatalog.JUDGE_HIGH.equals(key[0])
-                ? sketchCaches.computeIfAbsent(ctx.getCurrentKey(), k -> new SketchCache()) : null;
+        // quantile/tail SLOs and the judge correction keep merges in memory, every series its
+        // recently read C(x) (CountsMemo)
+        SketchCache cache = sketchCaches.computeIfAbsent(ctx.getCurrentKey(), k -> new SketchCache());
         TailBaseline baseline = null;
         if (engine.definition().kind() == SloKind.TAIL_BLOWUP) {
             baseline = orNew(tail.value(), TailBaseline::new);

@@ -117,10 +117,56 @@ class JdbcUpsertSinkTest {
         assertThat(((Number) got.get(4).get(judgeCorrected - 1)).doubleValue()).isEqualTo(0.85);
     }
 
+    /**
+     * One writer for both tables ({@link JdbcUpsertSink#statusAndHistory}) stores what a writer per
+     * table stores: every row in slo_history, the last per (slo, cohort) in slo_status, across
+     * flushes mid-batch (batch size 3), a series absent from a batch, a row of an instant already
+     * written (the replay) and rows out of key order.
+     */
+    @ParameterizedTest
+    @MethodSource("databases")
+    void oneWriterForStatusAndHistoryStoresWhatOnePerTableStores(String db) throws Exception {
+        List<SloStatus> rows = new ArrayList<>();
+        batches().forEach(rows::addAll);
+        rows.add(row("latency.ttft_p95", "surface=agent", 300_000, 0.97, null));
+        rows.add(row("quality.acceptance", "*", 900_000, 0.80, null));
+        batches().forEach(rows::addAll); // a restore re-emits rows already written
+
+        String combined = url(db);
+        JdbcUpsertSink.Writer<SloStatus> both = new JdbcUpsertSink.Writer<>(
+                new JdbcSettings(combined, null, null, 3, 0), new StatusHistoryBuffer(), null);
+        String separate = url(db);
+        JdbcSettings perTable = new JdbcSettings(separate, null, null, 1000, 0);
+        JdbcUpsertSink.Writer<SloStatus> history = new JdbcUpsertSink.Writer<>(perTable, TableSchemas.sloHistory(), null);
+        JdbcUpsertSink.Writer<SloStatus> status = new JdbcUpsertSink.Writer<>(perTable, TableSchemas.sloStatus(), null);
+        for (SloStatus r : rows) {
+            both.write(r, null);
+            history.write(r, null);
+            status.write(r, null);
+        }
+        for (JdbcUpsertSink.Writer<SloStatus> w : List.of(both, history, status)) {
+            w.flush(true);
+            w.close();
+        }
+
+        assertThat(rows(combined, "slo_history")).hasSize(7).isEqualTo(rows(separate, "slo_history"));
+        List<List<Object>> got = rows(combined, "slo_status");
+        assertThat(got).hasSize(5).isEqualTo(rows(separate, "slo_status"));
+        // by hand: the last row to arrive per series wins (the replayed 600 000 at 0.90), as per table
+        assertThat(got.get(0).subList(0, 2)).containsExactly("latency.ttft_p95", "surface=agent");
+        assertThat(got.get(1).subList(0, 2)).containsExactly("quality.acceptance", "*");
+        assertThat(((Number) got.get(1).get(6)).doubleValue()).isEqualTo(0.90);
+    }
+
     private static List<List<Object>> rows(String url) throws SQLException {
+        return rows(url, "slo_history");
+    }
+
+    private static List<List<Object>> rows(String url, String table) throws SQLException {
         List<List<Object>> out = new ArrayList<>();
+        String order = table.equals("slo_history") ? "slo, cohort, eval_time" : "slo, cohort";
         try (Connection c = new JdbcSettings(url, null, null, 1, 0).connect(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT * FROM slo_history ORDER BY slo, cohort, eval_time")) {
+                ResultSet rs = s.executeQuery("SELECT * FROM " + table + " ORDER BY " + order)) {
             int cols = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 List<Object> r = new ArrayList<>();

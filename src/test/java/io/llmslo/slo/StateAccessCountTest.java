@@ -83,18 +83,19 @@ class StateAccessCountTest {
 
     @Test
     void aSparseRatioSeriesCostsAFewLookupsPerEvaluation() throws Exception {
-        // before the minute masks, grid-only pruning and lazy tier windows: 12.8 gets, 12.5 writes
+        // before the minute masks, grid-only pruning and lazy tier windows: 12.8 gets, 12.5 writes;
+        // before the series' C(x) memo (CountsMemo) and the skip of steps without new minutes: 5.84 gets
         double[] r = perEvaluation(SloCatalog.SUCCESS);
-        assertThat(r[0]).isLessThan(8);
+        assertThat(r[0]).isLessThan(4);
         assertThat(r[1]).isLessThan(5);
         assertThat(r[2]).isLessThan(0.01);
     }
 
     @Test
     void aSparseQuantileSeriesCostsAFewLookupsPerEvaluation() throws Exception {
-        // before: 24.4 gets, 12.6 writes
+        // before: 24.4 gets, 12.6 writes; before the C(x) memo: 10.2 gets
         double[] r = perEvaluation(SloCatalog.TTFT);
-        assertThat(r[0]).isLessThan(12);
+        assertThat(r[0]).isLessThan(9);
         assertThat(r[1]).isLessThan(5);
         assertThat(r[2]).isLessThan(0.01);
     }
