@@ -26,6 +26,7 @@ import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -39,6 +40,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class JobRunner {
 
     private JobRunner() {}
+
+    /** RocksDB's memory in a local run (all slots together); see docs/production.md. */
+    static final MemorySize LOCAL_MANAGED_MEMORY = MemorySize.ofMebiBytes(512);
 
     /** Engine options from the job file: state backend, checkpoints, strict serialization, object reuse. */
     public static Configuration engineConfig(JobConfig cfg) {
@@ -72,6 +76,11 @@ public final class JobRunner {
             // most state reads of the evaluator look up buckets that do not exist (a minute without
             // traffic): a bloom filter answers those from memory instead of searching every SST file
             conf.set(ConfigOptions.key("state.backend.rocksdb.use-bloom-filter").booleanType().noDefaultValue(), true);
+            // RocksDB's block cache and write buffers are the TaskManager's managed memory, shared by
+            // every keyed operator of a slot. A local run's MiniCluster gives it 128 MB in all: tiny
+            // memtables, a flush and compactions every few thousand requests, reads that miss the
+            // cache. On a cluster this option is the TaskManagers' own and is ignored here.
+            conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, LOCAL_MANAGED_MEMORY);
         }
         // every stream and state type is a POJO/record: a silent Kryo fallback is a bug
         conf.set(PipelineOptions.GENERIC_TYPES, false);

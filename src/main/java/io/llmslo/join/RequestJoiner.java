@@ -20,7 +20,14 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -44,7 +51,12 @@ import org.apache.flink.util.OutputTag;
  *   <li>Other records behind the watermark by more than the allowed lateness are {@code late}.
  * </ul>
  *
- * All state of a request is dropped by a timer {@code max_rating_delay} after it.
+ * All state of a request is dropped by a timer {@code max_rating_delay} after it. A request has
+ * one timer at a time: a successful response's expiry timer is set when its acceptance is decided
+ * (the acceptance timer fires or a negative signal comes), so the two never race within one
+ * watermark step. Run by {@link #operator} (as the job does), an answered request's expiry timer
+ * lives in a timer service of its own ({@value #EXPIRY_TIMERS}) and drops the state without
+ * reading it: one state read less per request (with RocksDB, a lookup of a value days old).
  */
 public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observation> {
 
@@ -63,7 +75,20 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
     private final long allowedLateness;
     private final CohortValueGuard cohortGuard;
 
+    /** The timer service of answered requests' expiry timers (see {@link #operator}). */
+    public static final String EXPIRY_TIMERS = "request-expiry";
+
+    /**
+     * Signals, ratings and scores held at most per request whose response has not arrived: a
+     * request has a few signals, a few raters' ratings and one score per rubric; more is a flood.
+     */
+    static final int MAX_HELD = 64;
+    static final String TOO_MANY_HELD = "too_many_held: more than " + MAX_HELD
+            + " signals held for a request whose response has not arrived";
+
     private transient ValueState<RequestState> request;
+    /** Set by {@link #operator}; without it (a plain KeyedProcessOperator) expiry uses the user timers. */
+    private transient InternalTimerService<VoidNamespace> expiryTimers;
 
     public RequestJoiner(ObservationFactory observations, Duration acceptanceWindow,
             Duration maxRatingDelay, Duration allowedLateness) {
@@ -151,12 +176,16 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
         st.dimsSchema = compactDims.schema();
         observations.onResponse(r, dims, out::collect);
         ctx.output(UNIQUE_RESPONSES, r);
-        if (st.success) {
-            ctx.timerService().registerEventTimeTimer(acceptanceTimer(st));
-        }
         // the request's state lives until its ratings can no longer arrive
         st.expiry = r.ts() + maxRatingDelay + allowedLateness;
-        ctx.timerService().registerEventTimeTimer(st.expiry);
+        if (st.success) {
+            ctx.timerService().registerEventTimeTimer(acceptanceTimer(st));
+            if (!expiryDeferred(st)) {
+                ctx.timerService().registerEventTimeTimer(st.expiry); // the same timer: fire does both
+            }
+        } else {
+            expireAt(st.expiry, ctx.timerService());
+        }
         if (held && st.pending != null) {
             // state existed before the response only because signals were held for it
             Envelope[] waiting = st.pending;
@@ -174,6 +203,12 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
             // held signals wait as long as a rating may lag its response
             st.expiry = e.ts() + maxRatingDelay + allowedLateness;
             ctx.timerService().registerEventTimeTimer(st.expiry);
+        }
+        if (st.pending != null && st.pending.length >= MAX_HELD) {
+            // a flood for one id that never answered (a buggy producer, an attacker) must not grow
+            // one state value without bound: every write would re-serialize all of it
+            ctx.output(DEAD_LETTERS, deadLetter(e, TOO_MANY_HELD));
+            return;
         }
         // in the request's value, not a list state of their own: one state access less per held
         // signal and two less when the response comes (file replays hold most feedback)
@@ -202,6 +237,9 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
         }
         st.acceptanceDone = true;
         ctx.timerService().deleteEventTimeTimer(acceptanceTimer(st));
+        if (expiryDeferred(st)) {
+            expireAt(st.expiry, ctx.timerService()); // after the watermark: the signal is not late
+        }
         emit(out, observations.acceptance(f.ts(), dims(st), false));
         return true;
     }
@@ -258,6 +296,14 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
         if (st.responded && st.success && !st.acceptanceDone && timestamp == acceptanceTimer(st)) {
             st.acceptanceDone = true;
             emit(out, observations.acceptance(st.ts + acceptanceWindow, dims(st), true));
+            if (expiryDeferred(st)) {
+                if (st.expiry <= ctx.timerService().currentWatermark()) {
+                    // one watermark step past both: the expiry timer would fire in this step
+                    request.clear();
+                    return;
+                }
+                expireAt(st.expiry, ctx.timerService());
+            }
             request.update(st);
         }
         if (timestamp == st.expiry) {
@@ -268,6 +314,57 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
                 }
             }
             request.clear();
+        }
+    }
+
+    /**
+     * Whether a successful response's expiry timer waits for its acceptance to be decided: always,
+     * unless both timers fall on the same instant (acceptance window = max rating delay), where
+     * one timer does both.
+     */
+    private boolean expiryDeferred(RequestState st) {
+        return acceptanceTimer(st) != st.expiry;
+    }
+
+    /** An answered request's expiry timer, in the expiry timer service when there is one. */
+    private void expireAt(long t, TimerService timers) {
+        if (expiryTimers != null) {
+            expiryTimers.registerEventTimeTimer(VoidNamespace.INSTANCE, t);
+        } else {
+            timers.registerEventTimeTimer(t);
+        }
+    }
+
+    /**
+     * The joiner's operator: a {@link KeyedProcessOperator} with a second timer service for the
+     * expiry of answered requests, which only has to clear the request's state.
+     */
+    public static KeyedProcessOperator<String, Envelope, Observation> operator(RequestJoiner joiner) {
+        return new Operator(joiner);
+    }
+
+    static final class Operator extends KeyedProcessOperator<String, Envelope, Observation> {
+        private static final long serialVersionUID = 1L;
+
+        Operator(RequestJoiner joiner) {
+            super(joiner);
+        }
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            RequestJoiner joiner = (RequestJoiner) userFunction;
+            joiner.expiryTimers = getInternalTimerService(EXPIRY_TIMERS, VoidNamespaceSerializer.INSTANCE,
+                    new Triggerable<String, VoidNamespace>() {
+                        @Override
+                        public void onEventTime(InternalTimer<String, VoidNamespace> timer) {
+                            // the timer service has made the request the current key
+                            joiner.request.clear();
+                        }
+
+                        @Override
+                        public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {}
+                    });
         }
     }
 

@@ -69,10 +69,10 @@ public final class LlmSloJob {
 
         SingleOutputStreamOperator<Observation> joined = valid
                 .keyBy(Envelope::requestId)
-                .process(new RequestJoiner(observations, cfg.join.acceptanceWindow(),
-                        cfg.join.maxRatingDelay(), cfg.eventTime.allowedLateness(), cfg.cohortGuard,
-                        CohortKeys.dimensionsOf(cfg.groupingSets)))
-                .name("request-joiner")
+                .transform("request-joiner", TypeInformation.of(Observation.class),
+                        RequestJoiner.operator(new RequestJoiner(observations, cfg.join.acceptanceWindow(),
+                                cfg.join.maxRatingDelay(), cfg.eventTime.allowedLateness(), cfg.cohortGuard,
+                                CohortKeys.dimensionsOf(cfg.groupingSets))))
                 .uid("request-joiner");
 
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(RequestJoiner.DEAD_LETTERS)

@@ -18,7 +18,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.AfterEach;
@@ -115,7 +114,7 @@ class RequestJoinerScoresTest {
         RequestJoiner joiner = new RequestJoiner(new ObservationFactory(SloCatalog.defaults()),
                 RequestJoinerTest.ACCEPTANCE_WINDOW, RequestJoinerTest.MAX_RATING_DELAY, Duration.ZERO);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(joiner), Envelope::requestId, Types.STRING);
+                RequestJoiner.operator(joiner), Envelope::requestId, Types.STRING);
         harness.getExecutionConfig().configure(
                 new Configuration().set(PipelineOptions.GENERIC_TYPES, false), getClass().getClassLoader());
         harness.open();

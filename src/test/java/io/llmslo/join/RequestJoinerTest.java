@@ -24,7 +24,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.AfterEach;
@@ -74,7 +73,7 @@ class RequestJoinerTest {
     void acceptedWhenTheWindowClosesWithoutANegativeSignal() throws Exception {
         open(Duration.ZERO);
         response(success(ID, T0));
-        assertThat(harness.numEventTimeTimers()).as("acceptance + expiry").isEqualTo(2);
+        assertThat(harness.numEventTimeTimers()).as("acceptance; the expiry waits for it").isOne();
 
         // the window is still open one millisecond before it closes: nothing decided yet
         watermark(JUST_BEFORE_WINDOW_CLOSES);
@@ -86,7 +85,7 @@ class RequestJoinerTest {
             assertThat(o.t()).isEqualTo(WINDOW_CLOSES.toEpochMilli());
             assertThat(o.dims()).containsEntry("surface", "chat").containsEntry("cohort.region", "eu");
         });
-        assertThat(harness.numEventTimeTimers()).as("only the expiry timer is left").isOne();
+        assertThat(harness.numEventTimeTimers()).as("now the expiry timer").isOne();
 
         expireAndAssertClean();
         assertThat(deadLetters()).isEmpty();
@@ -126,7 +125,7 @@ class RequestJoinerTest {
             assertThat(o.good()).isFalse();
             assertThat(o.t()).isEqualTo(THREE_MINUTES_IN.toEpochMilli());
         });
-        assertThat(harness.numEventTimeTimers()).as("acceptance timer deleted").isOne();
+        assertThat(harness.numEventTimeTimers()).as("acceptance timer replaced by the expiry").isOne();
 
         // a second negative signal and the window closing change nothing: decided once
         feedback(ID, ONE_MINUTE_IN.plus(Duration.ofMinutes(5)), Signal.THUMBS_DOWN);
@@ -160,7 +159,7 @@ class RequestJoinerTest {
         watermark(THREE_MINUTES_IN);
         feedback(ID, ELEVEN_MINUTES_IN, Signal.ABANDON);
         assertThat(of(SloCatalog.ACCEPTANCE)).isEmpty();
-        assertThat(harness.numEventTimeTimers()).as("acceptance timer kept").isEqualTo(2);
+        assertThat(harness.numEventTimeTimers()).as("acceptance timer kept").isOne();
 
         watermark(WINDOW_CLOSES);
         assertThat(of(SloCatalog.ACCEPTANCE)).singleElement()
@@ -181,7 +180,7 @@ class RequestJoinerTest {
             feedback(ID, ONE_MINUTE_IN, s);
         }
         assertThat(harness.extractOutputValues()).hasSize(before);
-        assertThat(harness.numEventTimeTimers()).as("acceptance timer kept").isEqualTo(2);
+        assertThat(harness.numEventTimeTimers()).as("acceptance timer kept").isOne();
 
         watermark(WINDOW_CLOSES);
         assertThat(of(SloCatalog.ACCEPTANCE)).singleElement()
@@ -219,7 +218,7 @@ class RequestJoinerTest {
         open(Duration.ZERO);
         feedback(ID, ONE_MINUTE_IN, Signal.COPY);
         response(success(ID, T0));
-        assertThat(harness.numEventTimeTimers()).as("acceptance + expiry").isEqualTo(2);
+        assertThat(harness.numEventTimeTimers()).as("acceptance; the expiry waits for it").isOne();
         watermark(WINDOW_CLOSES);
         assertThat(of(SloCatalog.ACCEPTANCE)).singleElement()
                 .satisfies(o -> assertThat(o.good()).isTrue());
@@ -301,7 +300,7 @@ class RequestJoinerTest {
             assertThat(d.eventTime()).isEqualTo(ONE_MINUTE_IN.toEpochMilli());
             assertThat(d.payload()).contains("\"request_id\":\"" + ID + "\"");
         });
-        assertThat(harness.numEventTimeTimers()).as("no timers for the duplicate").isEqualTo(2);
+        assertThat(harness.numEventTimeTimers()).as("no timers for the duplicate").isOne();
 
         watermark(WINDOW_CLOSES.plus(Duration.ofMinutes(1)));
         assertThat(of(SloCatalog.ACCEPTANCE)).hasSize(1);
@@ -327,6 +326,24 @@ class RequestJoinerTest {
                 .containsExactly(T0.toEpochMilli(), ONE_HOUR_IN.toEpochMilli());
         assertThat(harness.extractOutputValues()).isEmpty();
         assertThat(values(RequestJoiner.JOINED_RATINGS)).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    /** A flood of signals for one id never answered: 64 held (one state value), the rest dead letters at once. */
+    @Test
+    void aFloodOfSignalsForAnUnansweredRequestHoldsABoundedNumber() throws Exception {
+        open(Duration.ZERO);
+        int flood = 10_000;
+        for (int i = 0; i < flood; i++) {
+            feedback(GHOST, T0.plusMillis(i), Signal.REGENERATE);
+        }
+        assertThat(deadLetters()).hasSize(flood - RequestJoiner.MAX_HELD)
+                .allSatisfy(d -> assertThat(d.reason()).startsWith("too_many_held"));
+        assertThat(harness.numKeyedStateEntries()).isOne();
+
+        watermark(EXPIRY);
+        assertThat(deadLetters()).filteredOn(d -> d.reason().equals("orphan")).hasSize(RequestJoiner.MAX_HELD);
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
@@ -364,7 +381,7 @@ class RequestJoinerTest {
                 .containsExactly("on-the-edge");
         assertThat(deadLetters()).extracting(DeadLetter::reason).containsExactly("late", "late");
         assertThat(deadLetters()).extracting(DeadLetter::source).containsExactly("responses", "feedback");
-        assertThat(harness.numEventTimeTimers()).as("timers of the in-time response only").isEqualTo(2);
+        assertThat(harness.numEventTimeTimers()).as("the timer of the in-time response only").isOne();
 
         watermark(edge.plus(MAX_RATING_DELAY).plus(lateness));
         assertThat(of(SloCatalog.ACCEPTANCE)).singleElement()
@@ -444,12 +461,44 @@ class RequestJoinerTest {
         expireAndAssertClean();
     }
 
+    // --- timers ---------------------------------------------------------------------------------
+
+    @Test
+    void anAnsweredRequestHasOneTimerAtATimeAndItsExpiryDropsTheState() throws Exception {
+        open(Duration.ZERO);
+        response(success(ID, T0));
+        response(response("failed", T0, Outcome.ERROR, false, 400.0, 900.0, 0.01, null));
+        assertThat(harness.numEventTimeTimers()).as("the success's acceptance, the failure's expiry").isEqualTo(2);
+        watermark(WINDOW_CLOSES);
+        assertThat(harness.numEventTimeTimers()).as("two expiries (request-expiry)").isEqualTo(2);
+        expireAndAssertClean();
+        assertThat(of(SloCatalog.ACCEPTANCE)).singleElement().satisfies(o -> assertThat(o.good()).isTrue());
+    }
+
+    @Test
+    void underAPlainProcessOperatorTheSameTimersAreUserTimers() throws Exception {
+        open(Duration.ZERO, false);
+        response(success(ID, T0));
+        feedback(ID, ONE_MINUTE_IN, Signal.COPY);
+        assertThat(harness.numEventTimeTimers()).isOne();
+        // one watermark step past the window and the expiry: acceptance first, then the state goes
+        watermark(EXPIRY);
+        assertThat(of(SloCatalog.ACCEPTANCE)).singleElement().satisfies(o -> assertThat(o.good()).isTrue());
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
     // --- helpers --------------------------------------------------------------------------------
 
     void open(Duration allowedLateness) throws Exception {
+        open(allowedLateness, true);
+    }
+
+    void open(Duration allowedLateness, boolean jobOperator) throws Exception {
         RequestJoiner joiner = new RequestJoiner(observations, ACCEPTANCE_WINDOW, MAX_RATING_DELAY, allowedLateness);
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(joiner), Envelope::requestId, Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(jobOperator ? RequestJoiner.operator(joiner)
+                : new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(joiner),
+                Envelope::requestId, Types.STRING);
         // as in the job's tests: a silent Kryo fallback for the state types fails here
         harness.getExecutionConfig().configure(
                 new Configuration().set(PipelineOptions.GENERIC_TYPES, false), getClass().getClassLoader());
