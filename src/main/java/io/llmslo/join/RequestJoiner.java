@@ -78,6 +78,14 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
     /** The timer service of answered requests' expiry timers (see {@link #operator}). */
     public static final String EXPIRY_TIMERS = "request-expiry";
 
+    /**
+     * Signals, ratings and scores held at most per request whose response has not arrived: a
+     * request has a few signals, a few raters' ratings and one score per rubric; more is a flood.
+     */
+    static final int MAX_HELD = 64;
+    static final String TOO_MANY_HELD = "too_many_held: more than " + MAX_HELD
+            + " signals held for a request whose response has not arrived";
+
     private transient ValueState<RequestState> request;
     /** Set by {@link #operator}; without it (a plain KeyedProcessOperator) expiry uses the user timers. */
     private transient InternalTimerService<VoidNamespace> expiryTimers;
@@ -195,6 +203,12 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
             // held signals wait as long as a rating may lag its response
             st.expiry = e.ts() + maxRatingDelay + allowedLateness;
             ctx.timerService().registerEventTimeTimer(st.expiry);
+        }
+        if (st.pending != null && st.pending.length >= MAX_HELD) {
+            // a flood for one id that never answered (a buggy producer, an attacker) must not grow
+            // one state value without bound: every write would re-serialize all of it
+            ctx.output(DEAD_LETTERS, deadLetter(e, TOO_MANY_HELD));
+            return;
         }
         // in the request's value, not a list state of their own: one state access less per held
         // signal and two less when the response comes (file replays hold most feedback)

@@ -1,7 +1,5 @@
 package io.llmslo.slo;
 
-import com.datadoghq.sketch.ddsketch.DDSketch;
-import com.datadoghq.sketch.ddsketch.DDSketches;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -13,9 +11,9 @@ import java.util.function.Consumer;
 
 /**
  * The local half of local-global aggregation: cohort observations folded in memory into partial
- * buckets per (slo, cohort, minute), with counts and live sketch objects (a value costs one sketch
- * insert, no encode), and sent as one {@link PartialBatch} per (slo, cohort, history interval):
- * that interval's minutes. Bounded: past {@code maxEntries} open (slo, cohort, minute) partials
+ * buckets per (slo, cohort, minute), with counts and live sketch bins ({@link PartialSketch}: a
+ * value costs one sorted-array insert, no encode), and sent as one {@link PartialBatch} per (slo,
+ * cohort, history interval): that interval's minutes. Bounded: past {@code maxEntries} open (slo, cohort, minute) partials
  * everything is flushed, which is always correct because the evaluator's merge is a sum. Plain
  * Java; {@link LocalAggregationOperator} decides when to flush (watermark past the interval,
  * checkpoint barrier, end of input, over the bound).
@@ -26,7 +24,7 @@ public final class PartialBuckets {
         long n;
         long good;
         long maxT = Long.MIN_VALUE;
-        DDSketch sketch;
+        PartialSketch sketch;
         /** quality.judge_high pair observations (JudgeCorrection): not in n/good. */
         io.llmslo.ppi.PpiMoments pairs;
     }
@@ -122,14 +120,12 @@ public final class PartialBuckets {
             p.maxT = Math.max(p.maxT, o.t());
             if (sketch) {
                 if (p.sketch == null) {
-                    // a partial holds a few values: a sparse store costs per value, a dense one per
-                    // bin of the values' range (hundreds for latencies); both hold the same bins,
-                    // so the encoded sketch and every quantile are the same
-                    p.sketch = DDSketches.sparse(QuantileSketches.RELATIVE_ACCURACY);
+                    // a partial holds a few values: kept as a sparse store's bins; from DENSE_FROM
+                    // values on it encodes as a dense store would (the switch this path made before
+                    // PartialSketch), so the encoded sketch stays the same bytes
+                    p.sketch = new PartialSketch();
                 } else if (p.n == DENSE_FROM) {
-                    DDSketch dense = QuantileSketches.empty();
-                    dense.mergeWith(p.sketch);
-                    p.sketch = dense;
+                    p.sketch.dense();
                 }
                 p.sketch.accept(Math.max(0.0, o.value())); // as QuantileSketches.add
             }
@@ -187,7 +183,7 @@ public final class PartialBuckets {
                     Open p = series[i];
                     if (p != null) {
                         minutes.add(new PartialBucket(key, slo.getKey(), c.getKey(), first + i * TimeBuckets.MINUTE,
-                                p.n, p.good, p.maxT, p.sketch == null ? null : QuantileSketches.encode(p.sketch),
+                                p.n, p.good, p.maxT, p.sketch == null ? null : p.sketch.encode(),
                                 p.pairs));
                     }
                 }

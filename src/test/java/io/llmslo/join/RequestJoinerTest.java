@@ -330,6 +330,24 @@ class RequestJoinerTest {
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 
+    /** A flood of signals for one id never answered: 64 held (one state value), the rest dead letters at once. */
+    @Test
+    void aFloodOfSignalsForAnUnansweredRequestHoldsABoundedNumber() throws Exception {
+        open(Duration.ZERO);
+        int flood = 10_000;
+        for (int i = 0; i < flood; i++) {
+            feedback(GHOST, T0.plusMillis(i), Signal.REGENERATE);
+        }
+        assertThat(deadLetters()).hasSize(flood - RequestJoiner.MAX_HELD)
+                .allSatisfy(d -> assertThat(d.reason()).startsWith("too_many_held"));
+        assertThat(harness.numKeyedStateEntries()).isOne();
+
+        watermark(EXPIRY);
+        assertThat(deadLetters()).filteredOn(d -> d.reason().equals("orphan")).hasSize(RequestJoiner.MAX_HELD);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
     @Test
     void recordBehindTheWatermarkIsLateWithoutLateness() throws Exception {
         open(Duration.ZERO);

@@ -75,6 +75,40 @@ class PartialBucketsTest {
     }
 
     @Test
+    void aPartialsSketchIsTheBytesOfTheDdSketchOfItsValues() {
+        // reference: the DDSketch path this fold took before PartialSketch (the library's own
+        // encode): a sparse store, switched to a dense one at the DENSE_FROM'th observation of
+        // the partial when that one has a value; an observation without value counts, no value
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+        for (int size : new int[] {1, 3, 63, 64, 65, 200}) {
+            for (boolean valueless64th : new boolean[] {false, true}) {
+                PartialBuckets p = new PartialBuckets(new CohortKeys(List.of()), Set.of(SloCatalog.TOTAL), 1000);
+                com.datadoghq.sketch.ddsketch.DDSketch ref = null;
+                for (int i = 1; i <= size; i++) {
+                    double v = valueless64th && i == PartialBuckets.DENSE_FROM ? Double.NaN
+                            : Math.exp(5 + 2 * rnd.nextDouble());
+                    p.add(new Observation(SloCatalog.TOTAL, T0 + i, CHAT, true, v));
+                    if (Double.isNaN(v)) {
+                        continue;
+                    }
+                    if (ref == null) {
+                        ref = com.datadoghq.sketch.ddsketch.DDSketches.sparse(QuantileSketches.RELATIVE_ACCURACY);
+                    } else if (i == PartialBuckets.DENSE_FROM) {
+                        com.datadoghq.sketch.ddsketch.DDSketch dense = QuantileSketches.empty();
+                        dense.mergeWith(ref);
+                        ref = dense;
+                    }
+                    ref.accept(v);
+                }
+                out.clear();
+                p.flushAll(b -> out.addAll(b.minutes()));
+                assertThat(out).singleElement().satisfies(b -> assertThat(b.n()).isEqualTo(size));
+                assertThat(out.get(0).sketch()).as("size %d", size).isEqualTo(QuantileSketches.encode(ref));
+            }
+        }
+    }
+
+    @Test
     void aPerProviderSloIsNotFannedOutWithTheKeysOfTheRequestBeforeIt() {
         PartialBuckets p = new PartialBuckets(keys, Set.of(), 1000);
         p.add(Observation.ratio(SloCatalog.SUCCESS, T0 + 1, CHAT, true));
