@@ -23,6 +23,8 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -121,13 +123,25 @@ public class DemoCommand implements Callable<Integer> {
         DemoProgress.runWithProgress(cfg, queries, sim.totalLines(), o);
         o.printf("demo: job finished in %.1f s%n", secs(t1));
 
+        // the incident report scans every history row for breaches (~1 s for the month): it reads
+        // on a second connection while the summary's queries run on this thread
+        CompletableFuture<IncidentReport.Result> incidents =
+                CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return DemoProgress.incidents(queries, sc, cfg.output.historyInterval());
+                    } catch (SQLException e) {
+                        throw new CompletionException(e);
+                    }
+                });
         try {
             summary(queries, o);
             o.println("demo: injected incidents and what the job found (delays in event time from the incident's start):");
-            o.print(IncidentReport.table(DemoProgress.incidents(queries, sc, cfg.output.historyInterval()), 10));
+            o.print(IncidentReport.table(incidents.join(), 10));
             o.flush();
-        } catch (SQLException e) {
-            err.println("demo: cannot read the tables: " + e.getMessage());
+        } catch (SQLException | CompletionException e) {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null
+                    ? e.getCause() : e;
+            err.println("demo: cannot read the tables: " + cause.getMessage());
             err.flush();
             return 1;
         }

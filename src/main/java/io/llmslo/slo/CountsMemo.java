@@ -1,63 +1,73 @@
 package io.llmslo.slo;
 
+import java.util.Arrays;
+
 /**
  * C(x) values of one series kept between its evaluations ({@link RunningCounts}), part of its
  * {@link SketchCache}: in memory, not state. A stored C(x) at an instant before the evaluation
  * changes only when a late value arrives, and a late value drops the series' cache; so a value
- * read here is the value in state. Two parts: the values recorded in the last 8.5 hours, by
- * minute (the starts of windows up to 6 h, and the next evaluation's start, were recorded by an
- * earlier evaluation), and a few whole-hour instants read recently (windows longer than 6 h
- * start on whole hours, so a handful serve the twelve evaluations of an hour). Most of an
- * evaluation's C(x) lookups (hash-map or RocksDB reads) are not made.
+ * read here is the value in state. Two direct-mapped tables: the values recorded in the last
+ * 8.5 hours, by minute (the starts of windows up to 6 h, and the next evaluation's start, were
+ * recorded by an earlier evaluation), and whole-hour instants read recently, by hour (windows
+ * longer than 6 h start on whole hours, so a handful serve the twelve evaluations of an hour).
+ *
+ * <p>Each entry is (instant, n, good) side by side in one {@code long[]}: the evaluator visits
+ * hundreds of series in turn, so its reads are cache misses, and one entry is one miss (a state
+ * map's lookup is four: bin, node, key, value).
  */
 final class CountsMemo {
 
     /** Minutes of recorded values kept: more than the 6 h of fine instants windows read. */
     private static final int RECENT = 512;
-    /** Two hours' worth of whole-hour window starts (budget, trend, long windows). */
-    private static final int HOURS = 16;
+    /** Whole hours kept: a window start collides with another only 128 h apart. */
+    private static final int HOURS = 128;
+    private static final long EMPTY = Long.MIN_VALUE;
 
-    private final long[] recentAt = new long[RECENT];
-    private final Bucket[] recent = new Bucket[RECENT];
-    private final long[] hourAt = new long[HOURS];
-    private final Bucket[] hours = new Bucket[HOURS];
-    private int nextHour;
+    private final long[] recent = new long[3 * RECENT];
+    private final long[] hours = new long[3 * HOURS];
+
+    CountsMemo() {
+        clear();
+    }
 
     /** Forgets every value (a late value corrected the stored ones). */
     void clear() {
-        java.util.Arrays.fill(recent, null);
-        java.util.Arrays.fill(hours, null);
+        Arrays.fill(recent, EMPTY);
+        Arrays.fill(hours, EMPTY);
     }
 
-    /** C(x) if kept, else null. */
+    /** C(x) if kept (a fresh bucket), else null. */
     Bucket get(long x) {
-        int slot = slot(x);
-        if (recentAt[slot] == x && recent[slot] != null) {
-            return recent[slot];
+        int i = 3 * slot(x, TimeBuckets.MINUTE, RECENT);
+        if (recent[i] == x) {
+            return new Bucket(recent[i + 1], recent[i + 2], null);
         }
-        for (int i = 0; i < HOURS; i++) {
-            if (hourAt[i] == x && hours[i] != null) {
-                return hours[i];
+        if (x % TimeBuckets.HOUR == 0) {
+            int h = 3 * slot(x, TimeBuckets.HOUR, HOURS);
+            if (hours[h] == x) {
+                return new Bucket(hours[h + 1], hours[h + 2], null);
             }
         }
         return null;
     }
 
-    /** Keeps C(x) read at a whole hour before the evaluation (the oldest such value replaced). */
+    /** Keeps C(x) read at a whole hour before the evaluation. */
     void keepHour(long x, Bucket c) {
-        hourAt[nextHour] = x;
-        hours[nextHour] = c;
-        nextHour = (nextHour + 1) % HOURS;
+        put(hours, 3 * slot(x, TimeBuckets.HOUR, HOURS), x, c);
     }
 
     /** C(x) as just stored (an evaluation instant, or an idle instant filled in). */
     void recorded(long x, Bucket c) {
-        int slot = slot(x);
-        recentAt[slot] = x;
-        recent[slot] = c;
+        put(recent, 3 * slot(x, TimeBuckets.MINUTE, RECENT), x, c);
     }
 
-    private static int slot(long x) {
-        return (int) Math.floorMod(Math.floorDiv(x, TimeBuckets.MINUTE), (long) RECENT);
+    private static void put(long[] table, int i, long x, Bucket c) {
+        table[i] = x;
+        table[i + 1] = c.n;
+        table[i + 2] = c.good;
+    }
+
+    private static int slot(long x, long unit, int slots) {
+        return (int) Math.floorMod(Math.floorDiv(x, unit), (long) slots);
     }
 }
