@@ -32,6 +32,9 @@ public final class PartialBuckets {
     /** Values of one partial past which its sketch moves from a sparse to a dense store. */
     static final long DENSE_FROM = 64;
 
+    /** An SLO's number and what its observations need, looked up once per observation. */
+    private record Slo(int id, String name, boolean sketched) {}
+
     private final CohortKeys cohorts;
     private final Set<String> sketched;
     private final int maxEntries;
@@ -39,19 +42,30 @@ public final class PartialBuckets {
     /** Minutes per interval: the length of a series' array of open minutes. */
     private final int slots;
     /**
-     * interval end → slo → cohort → that series' open minutes of the interval (by minute, null
-     * where none); intervals in order, so a watermark flushes a prefix.
+     * interval end → slo id → cohort id → that series' open minutes of the interval (by minute,
+     * null where none); intervals in order, so a watermark flushes a prefix.
      */
-    private final TreeMap<Long, Map<String, Map<String, Open[]>>> open = new TreeMap<>();
+    private final TreeMap<Long, Open[][][]> open = new TreeMap<>();
     private int entries;
-    /** The interval the last observation fell in, and its map: most observations hit it again. */
+    /** The interval the last observation fell in, and its series: most observations hit it again. */
     private long lastInterval = Long.MIN_VALUE;
-    private Map<String, Map<String, Open[]>> lastBySlo;
+    private Open[][][] lastBySlo;
+
+    /**
+     * SLOs and cohort keys seen since the last full flush, numbered: a response's ~50 (slo,
+     * cohort) observations find their series by array index, its cohort keys are looked up once
+     * per response, not once per SLO. Forgotten when nothing is open (every full flush); more
+     * cohorts than {@code maxEntries} count as over the bound, so the numbering stays bounded.
+     */
+    private final Map<String, Slo> slos = new HashMap<>();
+    private final List<Slo> sloList = new ArrayList<>();
+    private final Map<String, Integer> cohortIds = new HashMap<>();
+    private final List<String> cohortNames = new ArrayList<>();
 
     /** The fan-out of the last observation's dims, reused while the same request emits. */
     private Map<String, String> lastDims;
     private boolean lastPerProvider;
-    private List<String> lastKeys;
+    private int[] lastKeys;
 
     /**
      * @param sketched the SLOs whose values go into sketches (quantile and tail SLOs)
@@ -76,25 +90,39 @@ public final class PartialBuckets {
 
     /** Folds one observation into each cohort it counts in; returns true when over the bound. */
     public boolean add(Observation o) {
-        List<String> keys = cohortsOf(o);
-        if (keys.isEmpty()) {
+        int[] keys = cohortsOf(o);
+        if (keys.length == 0) {
             return false;
         }
         long minute = TimeBuckets.endOf(o.t(), TimeBuckets.MINUTE);
         long intervalEnd = TimeBuckets.endOf(minute, interval);
+        Slo slo = slo(o.slo());
         if (intervalEnd != lastInterval || lastBySlo == null) {
-            lastBySlo = open.computeIfAbsent(intervalEnd, m -> new HashMap<>());
+            lastBySlo = open.get(intervalEnd);
+            if (lastBySlo == null) {
+                lastBySlo = new Open[sloList.size()][][];
+                open.put(intervalEnd, lastBySlo);
+            }
             lastInterval = intervalEnd;
         }
-        Map<String, Open[]> bySeries = lastBySlo.computeIfAbsent(o.slo(), x -> new HashMap<>());
+        if (slo.id() >= lastBySlo.length) {
+            lastBySlo = java.util.Arrays.copyOf(lastBySlo, sloList.size());
+            open.put(intervalEnd, lastBySlo);
+        }
+        Open[][] bySeries = lastBySlo[slo.id()];
+        if (bySeries == null || bySeries.length < cohortNames.size()) {
+            bySeries = bySeries == null ? new Open[cohortNames.size()][]
+                    : java.util.Arrays.copyOf(bySeries, Math.max(cohortNames.size(), 2 * bySeries.length));
+            lastBySlo[slo.id()] = bySeries;
+        }
         int slot = slots - 1 - (int) ((intervalEnd - minute) / TimeBuckets.MINUTE);
-        boolean sketch = !Double.isNaN(o.value()) && sketched.contains(o.slo());
+        boolean sketch = !Double.isNaN(o.value()) && slo.sketched();
         boolean pair = JudgeCorrection.isPair(o.slo(), o.value());
-        for (String cohort : keys) {
-            Open[] series = bySeries.get(cohort);
+        for (int cohort : keys) {
+            Open[] series = bySeries[cohort];
             if (series == null) {
                 series = new Open[slots];
-                bySeries.put(cohort, series);
+                bySeries[cohort] = series;
             }
             Open p = series[slot];
             if (p == null) {
@@ -130,15 +158,36 @@ public final class PartialBuckets {
                 p.sketch.accept(Math.max(0.0, o.value())); // as QuantileSketches.add
             }
         }
-        return entries > maxEntries;
+        return entries > maxEntries || cohortNames.size() > maxEntries;
     }
 
-    private List<String> cohortsOf(Observation o) {
+    private Slo slo(String name) {
+        Slo slo = slos.get(name);
+        if (slo == null) {
+            slo = new Slo(sloList.size(), name, sketched.contains(name));
+            slos.put(name, slo);
+            sloList.add(slo);
+        }
+        return slo;
+    }
+
+    private int[] cohortsOf(Observation o) {
         boolean perProvider = SloCatalog.PROVIDER_SUCCESS.equals(o.slo());
         // a response's observations share their dims map: fan it out once, not once per SLO
         if (lastKeys == null || perProvider != lastPerProvider
                 || (o.dims() != lastDims && !o.dims().equals(lastDims))) {
-            lastKeys = cohorts.keysFor(o.slo(), o.dims());
+            List<String> keys = cohorts.keysFor(o.slo(), o.dims());
+            int[] ids = new int[keys.size()];
+            for (int i = 0; i < ids.length; i++) {
+                Integer id = cohortIds.get(keys.get(i));
+                if (id == null) {
+                    id = cohortNames.size();
+                    cohortIds.put(keys.get(i), id);
+                    cohortNames.add(keys.get(i));
+                }
+                ids[i] = id;
+            }
+            lastKeys = ids;
             lastDims = o.dims();
             lastPerProvider = perProvider;
         }
@@ -147,9 +196,9 @@ public final class PartialBuckets {
 
     /** Emits and forgets every partial of an interval ending at or before {@code watermark}. */
     public void flushUpTo(long watermark, Consumer<PartialBatch> out) {
-        Iterator<Map.Entry<Long, Map<String, Map<String, Open[]>>>> it = open.entrySet().iterator();
+        Iterator<Map.Entry<Long, Open[][][]>> it = open.entrySet().iterator();
         while (it.hasNext()) {
-            Map.Entry<Long, Map<String, Map<String, Open[]>>> batch = it.next();
+            Map.Entry<Long, Open[][][]> batch = it.next();
             if (batch.getKey() > watermark) {
                 break;
             }
@@ -158,6 +207,17 @@ public final class PartialBuckets {
                 lastBySlo = null;
             }
             emit(batch.getKey(), batch.getValue(), out);
+        }
+        if (open.isEmpty()) {
+            // nothing refers to the numbers any more: forget them (bounded by the traffic of one
+            // flush period, not by the job's lifetime)
+            slos.clear();
+            sloList.clear();
+            cohortIds.clear();
+            cohortNames.clear();
+            lastKeys = null;
+            lastDims = null;
+            lastBySlo = null;
         }
     }
 
@@ -171,24 +231,32 @@ public final class PartialBuckets {
         return entries;
     }
 
-    private void emit(long intervalEnd, Map<String, Map<String, Open[]>> bySlo, Consumer<PartialBatch> out) {
+    private void emit(long intervalEnd, Open[][][] bySlo, Consumer<PartialBatch> out) {
         long first = intervalEnd - interval + TimeBuckets.MINUTE;
         List<PartialBatch> batches = new ArrayList<>();
-        for (Map.Entry<String, Map<String, Open[]>> slo : bySlo.entrySet()) {
-            for (Map.Entry<String, Open[]> c : slo.getValue().entrySet()) {
-                String key = slo.getKey() + "|" + c.getKey();
+        for (int s = 0; s < bySlo.length; s++) {
+            Open[][] bySeries = bySlo[s];
+            if (bySeries == null) {
+                continue;
+            }
+            String slo = sloList.get(s).name();
+            for (int c = 0; c < bySeries.length; c++) {
+                Open[] series = bySeries[c];
+                if (series == null) {
+                    continue;
+                }
+                String cohort = cohortNames.get(c);
+                String key = slo + "|" + cohort;
                 List<PartialBucket> minutes = new ArrayList<>(2);
-                Open[] series = c.getValue();
                 for (int i = 0; i < series.length; i++) {
                     Open p = series[i];
                     if (p != null) {
-                        minutes.add(new PartialBucket(key, slo.getKey(), c.getKey(), first + i * TimeBuckets.MINUTE,
-                                p.n, p.good, p.maxT, p.sketch == null ? null : p.sketch.encode(),
-                                p.pairs));
+                        minutes.add(new PartialBucket(key, slo, cohort, first + i * TimeBuckets.MINUTE, p.n, p.good,
+                                p.maxT, p.sketch == null ? null : p.sketch.encode(), p.pairs));
                     }
                 }
                 entries -= minutes.size();
-                batches.add(new PartialBatch(key, slo.getKey(), c.getKey(), minutes));
+                batches.add(new PartialBatch(key, slo, cohort, minutes));
             }
         }
         batches.forEach(out);

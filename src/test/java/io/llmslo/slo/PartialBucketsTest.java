@@ -75,6 +75,28 @@ class PartialBucketsTest {
     }
 
     @Test
+    void theNumberingOfCohortsIsBoundedAndForgottenWhenNothingIsOpen() {
+        PartialBuckets p = new PartialBuckets(new CohortKeys(List.of(List.of("tenant"))), Set.of(), 5);
+        p.add(Observation.ratio(SloCatalog.SUCCESS, T0 + MIN + 1, Map.of("tenant", "z"), true)); // *, z
+        p.add(Observation.ratio(SloCatalog.SUCCESS, T0 + 1, Map.of("tenant", "a"), true)); // *, a
+        assertThat(p.add(Observation.ratio(SloCatalog.SUCCESS, T0 + 2, Map.of("tenant", "b"), true))).isFalse(); // 5
+        p.flushUpTo(T0 + MIN, b -> out.addAll(b.minutes()));
+        assertThat(p.size()).isEqualTo(2); // the second minute's *, z open, but 4 cohorts numbered
+        assertThat(p.add(Observation.ratio(SloCatalog.SUCCESS, T0 + MIN + 2, Map.of("tenant", "c"), false))).isFalse();
+        // a sixth cohort key with 4 partials open: over the bound by the numbering alone
+        assertThat(p.add(Observation.ratio(SloCatalog.SUCCESS, T0 + MIN + 3, Map.of("tenant", "d"), true))).isTrue();
+        p.flushAll(b -> out.addAll(b.minutes()));
+        // numbering forgotten: the same keys again are counted under their own names
+        assertThat(p.add(Observation.ratio(SloCatalog.SUCCESS, T0 + 2 * MIN + 1, Map.of("tenant", "c"), true))).isFalse();
+        p.flushAll(b -> out.addAll(b.minutes()));
+        assertThat(byKey(out)).containsOnlyKeys("availability.success|*", "availability.success|tenant=a",
+                "availability.success|tenant=b", "availability.success|tenant=c", "availability.success|tenant=d",
+                "availability.success|tenant=z");
+        assertThat(byKey(out).get("availability.success|*")).containsExactly(6, 5, T0 + 2 * MIN + 1);
+        assertThat(byKey(out).get("availability.success|tenant=c")).containsExactly(2, 1, T0 + 2 * MIN + 1);
+    }
+
+    @Test
     void aPartialsSketchIsTheBytesOfTheDdSketchOfItsValues() {
         // reference: the DDSketch path this fold took before PartialSketch (the library's own
         // encode): a sparse store, switched to a dense one at the DENSE_FROM'th observation of
