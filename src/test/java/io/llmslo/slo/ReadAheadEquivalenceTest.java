@@ -2,7 +2,6 @@ package io.llmslo.slo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.llmslo.config.JobConfig;
 import io.llmslo.slo.EvaluatorBroadcast.PooledPair;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,9 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.apache.flink.types.Either;
 import org.junit.jupiter.api.Test;
 
@@ -65,19 +62,12 @@ class ReadAheadEquivalenceTest {
 
     /** Feeds the arrivals, each {@code depth(i)} partials ahead of the watermark; returns the rows. */
     static List<SloStatus> run(List<Arrival> arrivals, java.util.function.IntUnaryOperator depth) throws Exception {
-        SloCatalog catalog = JobConfig.parse("job.yaml", """
-                sources: {type: files, responses: r.jsonl}
-                output: {jdbc_url: "jdbc:sqlite:x.db"}
-                slo:
-                  definitions:
-                    availability.success: {window: 1h}
-                    quality.judge_high: {window: 1h}
-                """).slo;
+        SloCatalog catalog = SloEvaluatorFunctionTest.catalog("availability.success: {window: 1h}",
+                "quality.judge_high: {window: 1h}");
         SloEvaluatorFunction fn = new SloEvaluatorFunction(catalog, Duration.ofMinutes(5),
                 new JudgeCorrection(3, Duration.ofHours(3), 0.5));
         try (KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> h =
-                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBatch::key, Types.STRING,
-                        SloEvaluatorFunction.PROGRESS, SloEvaluatorFunction.POOLED)) {
+                SloEvaluatorFunctionTest.harness(fn)) {
             int sent = 0;
             for (int i = 0; i < arrivals.size(); i++) {
                 // everything up to i + depth is in before the watermark passes arrival i's minute

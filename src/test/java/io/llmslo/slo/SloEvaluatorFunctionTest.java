@@ -27,6 +27,27 @@ class SloEvaluatorFunctionTest {
         return PartialBatch.of(new PartialBucket(KEY, SloCatalog.SUCCESS, "*", minuteEnd, n, good, minuteEnd - 1, null));
     }
 
+    /** A catalog of these SLO definitions (one YAML mapping each, e.g. {@code "availability.success: {window: 1h}"}). */
+    static SloCatalog catalog(String... definitions) {
+        StringBuilder yaml = new StringBuilder("""
+                sources: {type: files, responses: r.jsonl}
+                output: {jdbc_url: "jdbc:sqlite:x.db"}
+                slo:
+                  definitions:
+                """);
+        for (String d : definitions) {
+            yaml.append("    ").append(d).append('\n');
+        }
+        return JobConfig.parse("job.yaml", yaml.toString()).slo;
+    }
+
+    /** The evaluator keyed by series, with both broadcast states (job progress, pooled pairs). */
+    static KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> harness(
+            SloEvaluatorFunction fn) throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBatch::key, Types.STRING,
+                SloEvaluatorFunction.PROGRESS, SloEvaluatorFunction.POOLED);
+    }
+
     /** Both inputs (partials and the progress broadcast) move: the operator's event time is their minimum. */
     static void watermark(KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> h, long t)
             throws Exception {
@@ -36,17 +57,10 @@ class SloEvaluatorFunctionTest {
 
     @Test
     void lateValuesReachingAnIdleSeriesDoNotReEvaluatePastInstants() throws Exception {
-        SloCatalog catalog = JobConfig.parse("job.yaml", """
-                sources: {type: files, responses: r.jsonl}
-                output: {jdbc_url: "jdbc:sqlite:x.db"}
-                slo:
-                  definitions:
-                    availability.success: {window: 1h}
-                """).slo;
+        SloCatalog catalog = catalog("availability.success: {window: 1h}");
         SloEvaluatorFunction fn = new SloEvaluatorFunction(catalog, Duration.ofMinutes(5));
         try (KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> h =
-                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBatch::key, Types.STRING,
-                        SloEvaluatorFunction.PROGRESS)) {
+                harness(fn)) {
             h.processElement(partial(T0 + MIN, 1, 1), T0);
             h.processElement(partial(T0 + 40 * MIN, 1, 1), T0);
             // evaluated every 5 minutes while the 1 h window holds the observation of minute 40:
@@ -71,18 +85,11 @@ class SloEvaluatorFunctionTest {
 
     @Test
     void aReplayThatReadsPastAGapOfYearsEvaluatesOnlyInstantsWhoseWindowHoldsData() throws Exception {
-        SloCatalog catalog = JobConfig.parse("job.yaml", """
-                sources: {type: files, responses: r.jsonl}
-                output: {jdbc_url: "jdbc:sqlite:x.db"}
-                slo:
-                  definitions:
-                    availability.success: {window: 1h}
-                """).slo;
+        SloCatalog catalog = catalog("availability.success: {window: 1h}");
         SloEvaluatorFunction fn = new SloEvaluatorFunction(catalog, Duration.ofMinutes(5));
         long later = T0 + 5L * 365 * 24 * 60 * MIN; // five years on
         try (KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> h =
-                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBatch::key, Types.STRING,
-                        SloEvaluatorFunction.PROGRESS)) {
+                harness(fn)) {
             // both partials are in state before the watermark moves (a bounded replay reads ahead)
             h.processElement(partial(T0 + MIN, 1, 1), T0);
             h.processElement(partial(later + MIN, 1, 0), T0);
@@ -99,17 +106,10 @@ class SloEvaluatorFunctionTest {
 
     /** An outage (every request failing for 30 min) then silence for {@code gap}; returns the rows. */
     static List<SloStatus> outageThenSilence(long gap, boolean readAhead) throws Exception {
-        SloCatalog catalog = JobConfig.parse("job.yaml", """
-                sources: {type: files, responses: r.jsonl}
-                output: {jdbc_url: "jdbc:sqlite:x.db"}
-                slo:
-                  definitions:
-                    availability.success: {window: 1h}
-                """).slo;
+        SloCatalog catalog = catalog("availability.success: {window: 1h}");
         SloEvaluatorFunction fn = new SloEvaluatorFunction(catalog, Duration.ofMinutes(5));
         try (KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> h =
-                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBatch::key, Types.STRING,
-                        SloEvaluatorFunction.PROGRESS)) {
+                harness(fn)) {
             long resume = T0 + 30 * MIN + gap;
             for (int m = 1; m <= 30; m++) {
                 h.processElement(partial(T0 + m * MIN, 100, 0), T0);
@@ -176,18 +176,11 @@ class SloEvaluatorFunctionTest {
     }
 
     static List<SloStatus> pooledRun(Arrival arrival) throws Exception {
-        SloCatalog catalog = JobConfig.parse("job.yaml", """
-                sources: {type: files, responses: r.jsonl}
-                output: {jdbc_url: "jdbc:sqlite:x.db"}
-                slo:
-                  definitions:
-                    quality.judge_high: {window: 1h}
-                """).slo;
+        SloCatalog catalog = catalog("quality.judge_high: {window: 1h}");
         SloEvaluatorFunction fn = new SloEvaluatorFunction(catalog, Duration.ofMinutes(5),
                 new JudgeCorrection(3, Duration.ofHours(3), 0.5));
         try (KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> h =
-                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBatch::key, Types.STRING,
-                        SloEvaluatorFunction.PROGRESS, SloEvaluatorFunction.POOLED)) {
+                harness(fn)) {
             arrival.run(h);
             watermark(h, T0 + 40 * MIN);
             return h.extractOutputValues().stream().filter(r -> r.evalTime() <= T0 + 30 * MIN).toList();
@@ -252,13 +245,7 @@ class SloEvaluatorFunctionTest {
     /** Pooled pairs live in broadcast state: a restored subtask evaluates with them. */
     @Test
     void pooledPairsSurviveARestoreFromACheckpoint() throws Exception {
-        SloCatalog catalog = JobConfig.parse("job.yaml", """
-                sources: {type: files, responses: r.jsonl}
-                output: {jdbc_url: "jdbc:sqlite:x.db"}
-                slo:
-                  definitions:
-                    quality.judge_high: {window: 1h}
-                """).slo;
+        SloCatalog catalog = catalog("quality.judge_high: {window: 1h}");
         JudgeCorrection correction = new JudgeCorrection(3, Duration.ofHours(3), 0.5);
         org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
         try (KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> h =
@@ -304,8 +291,7 @@ class SloEvaluatorFunctionTest {
         java.util.Map<String, String> chat = java.util.Map.of("surface", "chat");
         SloEvaluatorFunction fn = new SloEvaluatorFunction(catalog, Duration.ofMinutes(5));
         try (KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> h =
-                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBatch::key, Types.STRING,
-                        SloEvaluatorFunction.PROGRESS)) {
+                harness(fn)) {
             java.util.function.Consumer<PartialBatch> send = b -> {
                 try {
                     h.processElement(b, b.firstMinute());
