@@ -19,7 +19,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -61,6 +60,7 @@ public final class EventParser implements Serializable {
     private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
     private final EventTimeBounds bounds;
+    private final TextPolicy textPolicy;
     private transient ObjectMapper mapper;
 
     public EventParser() {
@@ -68,7 +68,13 @@ public final class EventParser implements Serializable {
     }
 
     public EventParser(EventTimeBounds bounds) {
+        this(bounds, TextPolicy.KEEP_ALL);
+    }
+
+    /** @param text which responses keep their prompt and response text; the others lose it here */
+    public EventParser(EventTimeBounds bounds, TextPolicy text) {
         this.bounds = bounds;
+        this.textPolicy = text;
     }
 
     private ObjectMapper mapper() {
@@ -153,7 +159,7 @@ public final class EventParser implements Serializable {
         try {
             ts = timestamp(node, wallClockMs);
             return switch (kind) {
-                case RESPONSE -> Envelope.of(response(node, ts));
+                case RESPONSE -> Envelope.of(keptText(response(node, ts)));
                 case FEEDBACK -> Envelope.of(feedback(node, ts));
                 case RATING -> Envelope.of(rating(node, ts));
                 case SCORE -> Envelope.of(score(node, ts));
@@ -161,6 +167,10 @@ public final class EventParser implements Serializable {
         } catch (Invalid e) {
             return dead(kind, ts, e.getMessage(), text, raw);
         }
+    }
+
+    private ResponseEvent keptText(ResponseEvent r) {
+        return (r.prompt() == null && r.response() == null) || textPolicy.keeps(r) ? r : r.withoutText();
     }
 
     private static Envelope dead(EventKind kind, Long ts, String reason, String payload, byte[] raw) {
@@ -175,6 +185,9 @@ public final class EventParser implements Serializable {
 
     /** Strict UTF-8 (overlong forms, surrogates and truncated sequences are errors). */
     private static DecodeResult decode(byte[] b, int start, int length) {
+        if (StrictUtf8.isWellFormed(b, start, length)) {
+            return new DecodeResult(new String(b, start, length, StandardCharsets.UTF_8), -1);
+        }
         CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -294,7 +307,7 @@ public final class EventParser implements Serializable {
             instant = Instant.ofEpochMilli(epochMillis(t.bigIntegerValue(), t.toString()));
         } else if (t.isTextual()) {
             String text = t.asText().trim();
-            if (text.matches("-?\\d{1,30}")) {
+            if (isEpochDigits(text)) {
                 instant = Instant.ofEpochMilli(epochMillis(new BigInteger(text), text));
             } else {
                 instant = iso(text);
@@ -318,10 +331,26 @@ public final class EventParser implements Serializable {
         return v.longValue();
     }
 
+    /** What {@code text.matches("-?\\d{1,30}")} said, without compiling a pattern per record. */
+    static boolean isEpochDigits(String text) {
+        int start = text.startsWith("-") ? 1 : 0;
+        int digits = text.length() - start;
+        if (digits < 1 || digits > 30) {
+            return false;
+        }
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static Instant iso(String text) throws Invalid {
         try {
             // Instant, not epoch millis: +999999999-12-31 is a valid ISO date far beyond a long
-            return OffsetDateTime.parse(text).toInstant();
+            return IsoInstant.parse(text);
         } catch (DateTimeException e) {
             throw new Invalid("field 'ts': expected ISO-8601 with zone (2026-11-27T10:00:00.123Z)"
                     + " or epoch milliseconds, got '" + clip(text) + "'");
