@@ -37,6 +37,8 @@ final class SketchBins {
     private static final byte DELTAS = marker(BinEncodingMode.INDEX_DELTAS);
     private static final byte CONTIGUOUS = marker(BinEncodingMode.CONTIGUOUS_COUNTS);
     private static final int MIN_CAPACITY = 64;
+    /** The longest var-int or var-double the library writes. */
+    private static final int VAR_MAX = 9;
 
     /** counts[i] is the count of bin {@code offset + i}; bins outside [lo, hi] are zero. */
     private double[] counts = new double[0];
@@ -194,51 +196,47 @@ final class SketchBins {
         }
         Sparse x = Sparse.of(a);
         Sparse y = Sparse.of(b);
-        int[] index = new int[x.bins + y.bins];
-        double[] count = new double[index.length];
         int n = 0;
-        int i = 0;
-        int j = 0;
-        while (i < x.bins || j < y.bins) {
+        for (int i = 0, j = 0; i < x.bins || j < y.bins; n++) {
             if (j == y.bins || (i < x.bins && x.index[i] < y.index[j])) {
-                index[n] = x.index[i];
-                count[n++] = x.count[i++];
+                i++;
             } else if (i == x.bins || y.index[j] < x.index[i]) {
-                index[n] = y.index[j];
-                count[n++] = y.count[j++];
+                j++;
             } else {
-                index[n] = x.index[i];
-                count[n++] = x.count[i++] + y.count[j++];
+                i++;
+                j++;
             }
         }
-        double zero = x.zero + y.zero;
-        long store = 0;
-        if (n > 0) {
-            store = 1 + VarEncodingHelper.unsignedVarLongEncodedLength(n);
-            long prev = 0;
-            for (int k = 0; k < n; k++) {
-                store += VarEncodingHelper.signedVarLongEncodedLength(index[k] - prev)
-                        + VarEncodingHelper.varDoubleEncodedLength(count[k]);
-                prev = index[k];
-            }
-        }
-        Bytes out = new Bytes(length(zero) + (int) store);
+        // at most 9 bytes per var-int and per count: written once into a bound, then trimmed
+        Bytes out = new Bytes(MAPPING_BYTES.length + 2 * (1 + VAR_MAX) + 2 * VAR_MAX * n);
         try {
-            writeHead(out, zero);
+            writeHead(out, x.zero + y.zero);
             if (n > 0) {
                 out.writeByte(DELTAS_AND_COUNTS);
                 VarEncodingHelper.encodeUnsignedVarLong(out, n);
                 long prev = 0;
-                for (int k = 0; k < n; k++) {
-                    VarEncodingHelper.encodeSignedVarLong(out, index[k] - prev);
-                    VarEncodingHelper.encodeVarDouble(out, count[k]);
-                    prev = index[k];
+                for (int i = 0, j = 0; i < x.bins || j < y.bins; ) {
+                    int index;
+                    double c;
+                    if (j == y.bins || (i < x.bins && x.index[i] < y.index[j])) {
+                        index = x.index[i];
+                        c = x.count[i++];
+                    } else if (i == x.bins || y.index[j] < x.index[i]) {
+                        index = y.index[j];
+                        c = y.count[j++];
+                    } else {
+                        index = x.index[i];
+                        c = x.count[i++] + y.count[j++];
+                    }
+                    VarEncodingHelper.encodeSignedVarLong(out, index - prev);
+                    VarEncodingHelper.encodeVarDouble(out, c);
+                    prev = index;
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.done();
+        return out.trimmed();
     }
 
     /**
@@ -315,6 +313,10 @@ final class SketchBins {
     }
 
     private void grow(int index) {
+        if (lo > hi && counts.length > 0) {
+            offset = index - counts.length / 2; // empty (all zeros): recentred, not reallocated
+            return;
+        }
         int from = lo <= hi ? Math.min(lo, index) : index;
         int to = lo <= hi ? Math.max(hi, index) : index;
         int length = Math.max(MIN_CAPACITY, 2 * (to - from + 1));
@@ -470,6 +472,10 @@ final class SketchBins {
         @Override
         public void writeByte(byte b) {
             bytes[pos++] = b;
+        }
+
+        byte[] trimmed() {
+            return pos == bytes.length ? bytes : Arrays.copyOf(bytes, pos);
         }
 
         byte[] done() {
