@@ -76,12 +76,29 @@ public final class ThroughputBenchmark {
     }
 
     public List<Result> runAll(List<String> runs, String profile) throws Exception {
+        return runAll(runs, profile, false);
+    }
+
+    /**
+     * @param warmup run every job once, unmeasured, before the measured runs: the measured runs
+     *     then show the steady state a long-running job reaches (the JIT compiler's work, ~a
+     *     quarter of a cold run's CPU, is done once per process and not per event)
+     */
+    public List<Result> runAll(List<String> runs, String profile, boolean warmup) throws Exception {
         out.printf("machine: %d cores, max heap %d MiB, %s %s, parallelism %d, %s%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                 System.getProperty("java.vm.name"), System.getProperty("java.version"), parallelism, Instant.now());
+        if (warmup) {
+            for (String run : runs) {
+                double cpu0 = processCpuSeconds();
+                run(run, false, new PrintStream(java.io.OutputStream.nullOutputStream()));
+                out.printf("warm-up %-8s %6.1f CPU s (not measured)%n", run, processCpuSeconds() - cpu0);
+            }
+            out.println("measured runs are warm: each job ran once before in this process");
+        }
         Map<String, Result> results = new LinkedHashMap<>();
         for (String run : runs) {
-            Result r = run(run, run.equals(profile));
+            Result r = run(run, run.equals(profile), out);
             results.put(run, r);
             out.printf("%-8s %,10d events in %6.1f s = %,9.0f events/s wall (%,.0f per core); %6.1f CPU s ="
                             + " %,9.0f events per CPU second; peak heap %,d MiB, peak RSS %,d MiB, checkpoint %,d KiB%n",
@@ -111,6 +128,10 @@ public final class ThroughputBenchmark {
 
     /** One run: "parse" (sources + discarding sink), "heap" or "rocksdb" (the full job). */
     public Result run(String run, boolean profile) throws Exception {
+        return run(run, profile, out);
+    }
+
+    private Result run(String run, boolean profile, PrintStream log) throws Exception {
         if (!List.of("parse", "heap", "rocksdb").contains(run)) {
             throw new IllegalArgumentException("unknown run '" + run + "': parse, heap or rocksdb");
         }
@@ -134,12 +155,12 @@ public final class ThroughputBenchmark {
             org.apache.flink.api.common.JobExecutionResult result = env.execute("bench-" + run);
             Object rows = result.getAllAccumulatorResults().get(CountRows.ROWS);
             if (rows != null) {
-                out.printf("  %s: %,d evaluations (status rows)%n", run, ((Number) rows).longValue());
+                log.printf("  %s: %,d evaluations (status rows)%n", run, ((Number) rows).longValue());
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpu = processCpuSeconds() - cpu0;
             double[] gcJit = gcAndJitSeconds();
-            out.printf("  %s: GC pauses %.1f s (wall), JIT compilation %.1f s; the CPU not in Java threads below is"
+            log.printf("  %s: GC pauses %.1f s (wall), JIT compilation %.1f s; the CPU not in Java threads below is"
                     + " GC, JIT and RocksDB's native background threads (flush, compaction)%n", run,
                     gcJit[0] - gcJit0[0], gcJit[1] - gcJit0[1]);
             List<String> frames = List.of();
@@ -148,11 +169,11 @@ public final class ThroughputBenchmark {
                 Path file = dir.resolve("profile-" + run + ".jfr");
                 jfr.dump(file);
                 frames = JfrSummary.topFrames(file, 12);
-                out.println("  JFR recording: " + file);
+                log.println("  JFR recording: " + file);
             }
             sampler.close();
-            out.println("  CPU by thread group of " + run + ":");
-            sampler.cpuByTask(sampler.atStart).forEach(l -> out.println("    " + l));
+            log.println("  CPU by thread group of " + run + ":");
+            sampler.cpuByTask(sampler.atStart).forEach(l -> log.println("    " + l));
             return new Result(run, events, seconds, cpu, sampler.peakHeap, sampler.peakRss, sampler.peakCheckpoint,
                     frames);
         }

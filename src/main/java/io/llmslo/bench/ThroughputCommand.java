@@ -34,6 +34,10 @@ public class ThroughputCommand implements Callable<Integer> {
             description = "Run to profile with JFR (parse, heap, rocksdb or none). Default: ${DEFAULT-VALUE}.")
     String profile;
 
+    @Option(names = "--warmup", description = {"Run every job once, unmeasured, before the measured runs:",
+        "steady-state numbers without the JIT compiler's one-off work. Default: cold runs."})
+    boolean warmup;
+
     @Option(names = "--work-dir", description = "Where traffic and checkpoints go (default: a temporary directory).")
     Path workDir;
 
@@ -45,7 +49,7 @@ public class ThroughputCommand implements Callable<Integer> {
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("llm-slo-bench");
         ThroughputBenchmark bench = new ThroughputBenchmark(dir, parallelism, System.out);
         bench.simulate(requests, seed);
-        bench.runAll(runs, profile);
+        bench.runAll(runs, profile, warmup);
         return 0;
     }
 }

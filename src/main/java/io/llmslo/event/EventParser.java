@@ -19,7 +19,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -294,7 +293,7 @@ public final class EventParser implements Serializable {
             instant = Instant.ofEpochMilli(epochMillis(t.bigIntegerValue(), t.toString()));
         } else if (t.isTextual()) {
             String text = t.asText().trim();
-            if (text.matches("-?\\d{1,30}")) {
+            if (isEpochDigits(text)) {
                 instant = Instant.ofEpochMilli(epochMillis(new BigInteger(text), text));
             } else {
                 instant = iso(text);
@@ -318,10 +317,26 @@ public final class EventParser implements Serializable {
         return v.longValue();
     }
 
+    /** What {@code text.matches("-?\\d{1,30}")} said, without compiling a pattern per record. */
+    static boolean isEpochDigits(String text) {
+        int start = text.startsWith("-") ? 1 : 0;
+        int digits = text.length() - start;
+        if (digits < 1 || digits > 30) {
+            return false;
+        }
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static Instant iso(String text) throws Invalid {
         try {
             // Instant, not epoch millis: +999999999-12-31 is a valid ISO date far beyond a long
-            return OffsetDateTime.parse(text).toInstant();
+            return IsoInstant.parse(text);
         } catch (DateTimeException e) {
             throw new Invalid("field 'ts': expected ISO-8601 with zone (2026-11-27T10:00:00.123Z)"
                     + " or epoch milliseconds, got '" + clip(text) + "'");
