@@ -60,6 +60,7 @@ public final class EventParser implements Serializable {
     private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
     private final EventTimeBounds bounds;
+    private final TextPolicy textPolicy;
     private transient ObjectMapper mapper;
 
     public EventParser() {
@@ -67,7 +68,13 @@ public final class EventParser implements Serializable {
     }
 
     public EventParser(EventTimeBounds bounds) {
+        this(bounds, TextPolicy.KEEP_ALL);
+    }
+
+    /** @param text which responses keep their prompt and response text; the others lose it here */
+    public EventParser(EventTimeBounds bounds, TextPolicy text) {
         this.bounds = bounds;
+        this.textPolicy = text;
     }
 
     private ObjectMapper mapper() {
@@ -152,7 +159,7 @@ public final class EventParser implements Serializable {
         try {
             ts = timestamp(node, wallClockMs);
             return switch (kind) {
-                case RESPONSE -> Envelope.of(response(node, ts));
+                case RESPONSE -> Envelope.of(keptText(response(node, ts)));
                 case FEEDBACK -> Envelope.of(feedback(node, ts));
                 case RATING -> Envelope.of(rating(node, ts));
                 case SCORE -> Envelope.of(score(node, ts));
@@ -160,6 +167,10 @@ public final class EventParser implements Serializable {
         } catch (Invalid e) {
             return dead(kind, ts, e.getMessage(), text, raw);
         }
+    }
+
+    private ResponseEvent keptText(ResponseEvent r) {
+        return (r.prompt() == null && r.response() == null) || textPolicy.keeps(r) ? r : r.withoutText();
     }
 
     private static Envelope dead(EventKind kind, Long ts, String reason, String payload, byte[] raw) {
@@ -174,6 +185,9 @@ public final class EventParser implements Serializable {
 
     /** Strict UTF-8 (overlong forms, surrogates and truncated sequences are errors). */
     private static DecodeResult decode(byte[] b, int start, int length) {
+        if (StrictUtf8.isWellFormed(b, start, length)) {
+            return new DecodeResult(new String(b, start, length, StandardCharsets.UTF_8), -1);
+        }
         CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);

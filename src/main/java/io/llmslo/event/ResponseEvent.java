@@ -37,4 +37,10 @@ public record ResponseEvent(
     public boolean success() {
         return outcome == Outcome.SUCCESS;
     }
+
+    /** This response without its prompt and response text (see {@link TextPolicy}). */
+    public ResponseEvent withoutText() {
+        return new ResponseEvent(requestId, ts, surface, model, provider, cohort, streaming, outcome, refused,
+                ttftMs, totalMs, turns, turnMs, inputTokens, outputTokens, costUsd, failover, attempts, null, null);
+    }
 }

@@ -3,8 +3,8 @@ package io.llmslo.pipeline;
 import io.llmslo.config.JobConfig;
 import io.llmslo.event.Envelope;
 import io.llmslo.event.ResponseEvent;
+import io.llmslo.event.TextPolicy;
 import io.llmslo.judge.Sampler;
-import java.io.Serializable;
 
 /**
  * Drops the prompt and response text of every response the judge will not pick, right after
@@ -15,8 +15,11 @@ import java.io.Serializable;
  * <p>Kept: nothing when the judge is off; every judgeable response when a per-cohort-hour floor
  * ({@code sampling.min_per_cohort_hour}) may top the sample up with any of them (that decision
  * needs per-cohort state, after the joiner); otherwise exactly the hash sample.
+ *
+ * <p>The sources' parser applies it first ({@link TextPolicy}), so dropped text is never serialized
+ * past the source; {@link DeadLetterSplitter} applies it again for envelopes from anywhere else.
  */
-public final class TextDrop implements Serializable {
+public final class TextDrop implements TextPolicy {
 
     private static final long serialVersionUID = 1L;
 
@@ -36,6 +39,7 @@ public final class TextDrop implements Serializable {
     }
 
     /** Whether this response's text must travel on to the judge branch. */
+    @Override
     public boolean keeps(ResponseEvent r) {
         if (!judge || !Sampler.judgeable(r)) {
             return false;
@@ -49,12 +53,6 @@ public final class TextDrop implements Serializable {
         if (r == null || (r.prompt() == null && r.response() == null) || keeps(r)) {
             return e;
         }
-        return Envelope.of(withoutText(r));
-    }
-
-    static ResponseEvent withoutText(ResponseEvent r) {
-        return new ResponseEvent(r.requestId(), r.ts(), r.surface(), r.model(), r.provider(), r.cohort(),
-                r.streaming(), r.outcome(), r.refused(), r.ttftMs(), r.totalMs(), r.turns(), r.turnMs(),
-                r.inputTokens(), r.outputTokens(), r.costUsd(), r.failover(), r.attempts(), null, null);
+        return Envelope.of(r.withoutText());
     }
 }

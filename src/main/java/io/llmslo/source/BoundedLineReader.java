@@ -30,6 +30,19 @@ final class BoundedLineReader {
     }
 
     Line next() throws IOException {
+        // the common case: the whole line is in the buffer, one copy
+        for (int nl = pos; nl < end; nl++) {
+            if (buf[nl] == '\n') {
+                int len = nl - pos;
+                if (len > limit) {
+                    break;
+                }
+                int keep = len > 0 && buf[nl - 1] == '\r' ? len - 1 : len;
+                byte[] line = Arrays.copyOfRange(buf, pos, pos + keep);
+                pos = nl + 1;
+                return new Line(line, null);
+            }
+        }
         byte[] line = new byte[Math.min(256, limit)];
         int len = 0;
         MessageDigest whole = null;

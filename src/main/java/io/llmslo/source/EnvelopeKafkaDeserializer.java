@@ -4,6 +4,7 @@ import io.llmslo.event.Envelope;
 import io.llmslo.event.EventKind;
 import io.llmslo.event.EventParser;
 import io.llmslo.event.EventTimeBounds;
+import io.llmslo.event.TextPolicy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
@@ -26,8 +27,13 @@ public final class EnvelopeKafkaDeserializer implements KafkaRecordDeserializati
     }
 
     public EnvelopeKafkaDeserializer(EventKind kind, EventTimeBounds bounds) {
+        this(kind, bounds, TextPolicy.KEEP_ALL);
+    }
+
+    /** @param text which responses keep their text past the source (the job's {@code TextDrop}) */
+    public EnvelopeKafkaDeserializer(EventKind kind, EventTimeBounds bounds, TextPolicy text) {
         this.kind = kind;
-        this.parser = new EventParser(bounds);
+        this.parser = new EventParser(bounds, text);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.llmslo.event.Envelope;
 import io.llmslo.event.EventKind;
 import io.llmslo.event.EventParser;
 import io.llmslo.event.EventTimeBounds;
+import io.llmslo.event.TextPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -26,15 +27,18 @@ public final class EnvelopeLineFormat extends SimpleStreamFormat<Envelope> {
     private final EventKind kind;
     private final EventTimeBounds bounds;
     private final long maxJumpMs;
+    private final TextPolicy text;
 
     public EnvelopeLineFormat(EventKind kind) {
-        this(kind, EventTimeBounds.defaults(), java.time.Duration.ofDays(1).toMillis());
+        this(kind, EventTimeBounds.defaults(), java.time.Duration.ofDays(1).toMillis(), TextPolicy.KEEP_ALL);
     }
 
-    public EnvelopeLineFormat(EventKind kind, EventTimeBounds bounds, long maxJumpMs) {
+    /** @param text which responses keep their text past the source (the job's {@code TextDrop}) */
+    public EnvelopeLineFormat(EventKind kind, EventTimeBounds bounds, long maxJumpMs, TextPolicy text) {
         this.kind = kind;
         this.bounds = bounds;
         this.maxJumpMs = maxJumpMs;
+        this.text = text;
     }
 
     @Override
@@ -42,7 +46,7 @@ public final class EnvelopeLineFormat extends SimpleStreamFormat<Envelope> {
         byte[] keyPrefix = (TOO_LARGE + "\0").getBytes(StandardCharsets.UTF_8);
         // + 3: a byte-order mark does not count against the record's size
         BoundedLineReader lines = new BoundedLineReader(stream, EventParser.MAX_RECORD_BYTES + 3, keyPrefix);
-        EventParser parser = new EventParser(bounds);
+        EventParser parser = new EventParser(bounds, text);
         TimestampJumpFilter jumps = new TimestampJumpFilter(maxJumpMs);
         return new Reader<>() {
             private boolean eof;

@@ -3,6 +3,7 @@ package io.llmslo.source;
 import io.llmslo.config.JobConfig;
 import io.llmslo.event.Envelope;
 import io.llmslo.event.EventKind;
+import io.llmslo.pipeline.TextDrop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 /**
  * The input streams as one stream of envelopes with event-time watermarks: JSONL files for
  * replays (bounded) or Kafka topics (unbounded). Either way parsing happens in the source and
- * the watermark strategy is the source's, so Kafka gets per-partition watermarks. A Kafka job
+ * the watermark strategy is the source's, so Kafka gets per-partition watermarks. The parser drops
+ * the text the judge will not read ({@link TextDrop}), so it never crosses the first shuffle. A Kafka job
  * with the decoupled judge also reads its scores ({@code judge.scores_topic}), a fourth source
  * that never takes part in event time (see {@link #scoreWatermarks}).
  */
@@ -129,7 +131,7 @@ public final class EventSources {
             EventKind kind, String path) {
         FileSource<Envelope> source =
                 FileSource.forRecordStreamFormat(new EnvelopeLineFormat(kind, cfg.eventTime.bounds(),
-                        cfg.eventTime.maxJump().toMillis()), new Path(path)).build();
+                        cfg.eventTime.maxJump().toMillis(), TextDrop.forJob(cfg)), new Path(path)).build();
         return env.fromSource(source, watermarks(cfg), kind.source() + "-file")
                 .uid("source-" + kind.source());
     }
@@ -147,7 +149,7 @@ public final class EventSources {
                 .setTopics(topic)
                 .setGroupId(cfg.sources.groupId())
                 .setStartingOffsets(offsets(cfg.sources.startingOffsets()))
-                .setDeserializer(new EnvelopeKafkaDeserializer(kind, cfg.eventTime.bounds()))
+                .setDeserializer(new EnvelopeKafkaDeserializer(kind, cfg.eventTime.bounds(), TextDrop.forJob(cfg)))
                 // one consumer per topic and subtask: name them after the stream in broker logs
                 .setClientIdPrefix(cfg.sources.groupId() + "-" + kind.source())
                 // secrets stay ${env:NAME} references, resolved by the Kafka client in the task

@@ -29,10 +29,14 @@ final class TimestampJumpFilter {
 
     private final long maxJump;
     private final ArrayDeque<Item> ahead = new ArrayDeque<>();
+    /** The last WINDOW valid records' ts, in order (a ring) and sorted. */
     private final long[] behind = new long[WINDOW];
+    private final SortedLongs behindSorted = new SortedLongs(WINDOW);
     private int behindCount;
     private int behindNext;
     private int validAhead;
+    /** The ts of every valid record in {@code ahead}, sorted. */
+    private final SortedLongs aheadSorted = new SortedLongs(WINDOW + 1);
 
     TimestampJumpFilter(long maxJumpMs) {
         this.maxJump = maxJumpMs;
@@ -42,6 +46,7 @@ final class TimestampJumpFilter {
         ahead.addLast(new Item(e, raw));
         if (!e.isDead()) {
             validAhead++;
+            aheadSorted.add(e.ts());
         }
     }
 
@@ -61,9 +66,14 @@ final class TimestampJumpFilter {
         ahead.pollFirst();
         validAhead--;
         Envelope e = head.envelope();
+        aheadSorted.remove(e.ts());
         String reason = judge(e.ts());
         if (reason == null) {
+            if (behindCount == WINDOW) {
+                behindSorted.remove(behind[behindNext]);
+            }
             behind[behindNext] = e.ts();
+            behindSorted.add(e.ts());
             behindNext = (behindNext + 1) % WINDOW;
             behindCount = Math.min(behindCount + 1, WINDOW);
             return e;
@@ -73,7 +83,7 @@ final class TimestampJumpFilter {
     }
 
     private String judge(long ts) {
-        Long before = behindCount == 0 ? null : median(Arrays.copyOf(behind, behindCount));
+        Long before = behindCount == 0 ? null : behindSorted.median();
         Long after = medianAhead();
         if (before == null && after == null) {
             return null;
@@ -88,6 +98,10 @@ final class TimestampJumpFilter {
     }
 
     private Long medianAhead() {
+        if (validAhead <= WINDOW) {
+            // the common case (the reader polls as soon as WINDOW valid records follow the head)
+            return validAhead == 0 ? null : aheadSorted.median();
+        }
         long[] ts = new long[WINDOW];
         int n = 0;
         Iterator<Item> it = ahead.iterator();

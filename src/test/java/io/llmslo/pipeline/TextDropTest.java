@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmslo.config.JobConfig;
 import io.llmslo.event.Envelope;
+import io.llmslo.event.EventKind;
+import io.llmslo.event.EventParser;
+import io.llmslo.event.EventTimeBounds;
 import io.llmslo.event.Outcome;
 import io.llmslo.event.ResponseEvent;
 import io.llmslo.judge.Sampler;
@@ -56,6 +59,22 @@ class TextDropTest {
         assertThat(kept).isBetween(60, 140);
         // a failed request is never judged: no text
         assertThat(drop.keeps(response("req-1", Outcome.ERROR))).isFalse();
+    }
+
+    @Test
+    void theSourcesParserDropsTheSameTextsAsTheSplitter() {
+        for (String judge : List.of("judge: {enabled: false}\n", "sampling: {rate: 0.05}\njudge: {provider: offline}\n")) {
+            TextDrop drop = TextDrop.forJob(JobConfig.parse("job.yaml", BASE + judge));
+            EventParser keepAll = new EventParser();
+            EventParser dropping = new EventParser(EventTimeBounds.defaults(), drop);
+            for (int i = 0; i < 500; i++) {
+                String line = "{\"request_id\":\"req-" + i + "\",\"ts\":\"2026-10-01T10:00:00Z\",\"surface\":\"chat\","
+                        + "\"model\":\"m-1\",\"outcome\":\"" + (i % 7 == 0 ? "error" : "success")
+                        + "\",\"prompt\":\"a prompt\",\"response\":\"an answer\"}";
+                assertThat(dropping.parse(EventKind.RESPONSE, line)).as(judge + line)
+                        .isEqualTo(drop.apply(keepAll.parse(EventKind.RESPONSE, line)));
+            }
+        }
     }
 
     @Test
