@@ -1,6 +1,5 @@
 package io.llmslo.slo;
 
-import com.datadoghq.sketch.ddsketch.DDSketch;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -10,6 +9,7 @@ import java.util.Map;
  * Quantiles over a window from mergeable sketches: each minute bucket carries its sketch, each
  * hour's sketch is built once from its minutes when the hour closes, and the window's quantile
  * merges whole hours plus the current hour's minutes (cached per series in {@link SketchCache}).
+ * Sketch bytes are read into {@link SketchBins}: no DDSketch objects on this path.
  */
 final class HourSketches {
 
@@ -18,6 +18,8 @@ final class HourSketches {
 
     private final long windowMs;
     private final double quantile;
+    /** Scratch bins of this engine (one series at a time): an hour being built, a short window. */
+    private final SketchBins scratch = new SketchBins();
 
     HourSketches(SloDefinition def) {
         this.windowMs = def.window().toMillis();
@@ -33,7 +35,7 @@ final class HourSketches {
      * Builds the sketch of every hour that has closed since the last evaluation by merging its
      * minute sketches: per event only the small minute sketch is rewritten.
      */
-    static void closeHours(long now, SeriesState s) throws Exception {
+    void closeHours(long now, SeriesState s) throws Exception {
         SeriesProgress p = s.progress();
         if (p.sketchedTo == Long.MIN_VALUE) {
             // the series' data starts in the hour of its first evaluation
@@ -57,14 +59,15 @@ final class HourSketches {
         for (long h : due) {
             Bucket hour = s.hours().get(h);
             if (hour != null) {
-                DDSketch merged = QuantileSketches.empty();
+                SketchBins merged = scratch;
+                merged.clear();
                 for (long m = h - TimeBuckets.HOUR + TimeBuckets.MINUTE; m <= h; m += TimeBuckets.MINUTE) {
                     Bucket b = hour.minutes == 0 || (hour.minutes & MinuteMask.bit(m)) != 0 ? s.minutes().get(m) : null;
                     if (b != null) {
-                        QuantileSketches.mergeInto(merged, b.sketch);
+                        merged.add(b.sketch);
                     }
                 }
-                hour.sketch = merged.getCount() > 0 ? QuantileSketches.encode(merged) : null;
+                hour.sketch = merged.count() > 0 ? merged.encode() : null;
                 s.hours().put(h, hour);
             }
         }
@@ -77,55 +80,63 @@ final class HourSketches {
      * cached per series (in memory, rebuilt on need), so an evaluation merges a few minutes.
      */
     Double quantile(long now, SeriesState s) throws Exception {
-        DDSketch merged;
         if (windowMs <= TimeBuckets.MINUTE_HORIZON) {
-            DDSketch window = QuantileSketches.empty();
+            SketchBins window = scratch;
+            window.clear();
             MinuteMask.forEach(now - windowMs, now, s.hours(), m -> {
                 Bucket b = s.minutes().get(m);
                 if (b != null) {
-                    QuantileSketches.mergeInto(window, b.sketch);
+                    window.add(b.sketch);
                 }
             });
-            merged = window;
-        } else {
-            SketchCache cache = s.sketches();
-            long fh = TimeBuckets.floorTo(now, TimeBuckets.HOUR);
-            if (cache.hour != fh || cache.wholeHours == null || cache.partialTo > now) {
-                DDSketch whole = QuantileSketches.empty();
+            return window.quantile(quantile);
+        }
+        SketchCache cache = s.sketches();
+        long fh = TimeBuckets.floorTo(now, TimeBuckets.HOUR);
+        if (cache.hour != fh || cache.wholeHours == null || cache.partialTo > now) {
+            if (cache.wholeHours != null && cache.hour == fh - TimeBuckets.HOUR && cache.partialTo <= now) {
+                // the window moved on by one hour: add the hour that closed, remove the one that
+                // left (whole counts: the same bins as a rebuild); two reads instead of a window's
+                Bucket closed = s.hours().get(fh);
+                Bucket left = s.hours().get(fh - windowMs);
+                cache.wholeHours.add(closed == null ? null : closed.sketch);
+                cache.wholeHours.subtract(left == null ? null : left.sketch);
+            } else {
+                SketchBins whole = cache.wholeHours == null ? new SketchBins() : cache.wholeHours;
+                whole.clear();
                 for (long h = fh - windowMs + TimeBuckets.HOUR; h <= fh; h += TimeBuckets.HOUR) {
                     Bucket b = s.hours().get(h);
                     if (b != null) {
-                        QuantileSketches.mergeInto(whole, b.sketch);
+                        whole.add(b.sketch);
                     }
                 }
-                cache.hour = fh;
                 cache.wholeHours = whole;
-                cache.partial = QuantileSketches.empty();
-                cache.partialTo = fh;
+            }
+            cache.hour = fh;
+            if (cache.partial == null) {
+                cache.partial = new SketchBins();
+            }
+            cache.partial.clear();
+            cache.partialTo = fh;
+            cache.quantileStale = true;
+        }
+        // the current hour from its minute buckets up to now only: values that arrived ahead
+        // of this instant belong to later evaluations
+        // (none after the latest minute ever added: most steps of a sparse series visit none)
+        long addedTo = s.progress().addedTo;
+        long to = addedTo == Long.MIN_VALUE ? now : Math.min(now, addedTo);
+        MinuteMask.forEach(cache.partialTo, to, s.hours(), m -> {
+            Bucket b = s.minutes().get(m);
+            if (b != null) {
+                cache.partial.add(b.sketch);
                 cache.quantileStale = true;
             }
-            // the current hour from its minute buckets up to now only: values that arrived ahead
-            // of this instant belong to later evaluations
-            // (none after the latest minute ever added: most steps of a sparse series visit none)
-            long addedTo = s.progress().addedTo;
-            long to = addedTo == Long.MIN_VALUE ? now : Math.min(now, addedTo);
-            MinuteMask.forEach(cache.partialTo, to, s.hours(), m -> {
-                Bucket b = s.minutes().get(m);
-                if (b != null) {
-                    QuantileSketches.mergeInto(cache.partial, b.sketch);
-                    cache.quantileStale = true;
-                }
-            });
-            cache.partialTo = now;
-            if (!cache.quantileStale) {
-                return cache.quantile;
-            }
-            merged = cache.wholeHours.copy();
-            merged.mergeWith(cache.partial);
-            cache.quantile = merged.getCount() > 0 ? merged.getValueAtQuantile(quantile) : null;
+        });
+        cache.partialTo = now;
+        if (cache.quantileStale) {
+            cache.quantile = SketchBins.quantile(quantile, cache.wholeHours, cache.partial);
             cache.quantileStale = false;
-            return cache.quantile;
         }
-        return merged.getCount() > 0 ? merged.getValueAtQuantile(quantile) : null;
+        return cache.quantile;
     }
 }

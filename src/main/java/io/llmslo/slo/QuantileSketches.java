@@ -78,34 +78,15 @@ public final class QuantileSketches {
     /**
      * How many values of a serialized sketch exceed {@code threshold}, and how many it holds:
      * {above, total}. Exact up to the sketch's relative accuracy (a value within 0.5 % of the
-     * threshold may land on either side).
+     * threshold may land on either side). Read off the bytes ({@link SketchBins}).
      */
     public static long[] countAbove(byte[] bytes, double threshold) {
-        if (bytes == null) {
-            return new long[] {0, 0};
-        }
-        DDSketch s = decode(bytes);
-        long[] out = {0, Math.round(s.getCount())};
-        s.getPositiveValueStore().forEach((index, count) -> {
-            if (s.getIndexMapping().value(index) > threshold) {
-                out[0] += Math.round(count);
-            }
-        });
-        return out;
+        return SketchBins.countAbove(bytes, threshold);
     }
 
-    /** The merge of two serialized sketches, serialized (either may be null). */
+    /** The merge of two serialized sketches, serialized as a sparse store (either may be null). */
     public static byte[] merge(byte[] a, byte[] b) {
-        if (a == null || b == null) {
-            return a == null ? b : a;
-        }
-        try {
-            DDSketch s = DDSketch.decode(ByteArrayInput.wrap(a), SparseStore::new);
-            s.decodeAndMergeWith(ByteArrayInput.wrap(b));
-            return encode(s);
-        } catch (IOException e) {
-            throw new UncheckedIOException("corrupt sketch in state", e);
-        }
+        return SketchBins.merge(a, b);
     }
 
     public static void mergeInto(DDSketch target, byte[] bytes) {

@@ -1,7 +1,5 @@
 package io.llmslo.slo;
 
-import com.datadoghq.sketch.ddsketch.DDSketch;
-
 /**
  * In-memory cache of one series' merged sketches: the whole hours of the window (rebuilt once an
  * hour) and the current hour's minutes up to the last evaluation (extended by the few minutes
@@ -19,9 +17,10 @@ public final class SketchCache {
     Double quantile;
     boolean quantileStale = true;
     long hour = Long.MIN_VALUE;
-    DDSketch wholeHours;
+    /** The whole hours of the window ending at floor hour {@code hour}. */
+    SketchBins wholeHours;
     /** Minute buckets of the current hour merged so far, up to and including {@code partialTo}. */
-    DDSketch partial;
+    SketchBins partial;
     long partialTo = Long.MIN_VALUE;
     /**
      * {@code quality.judge_high}: pair sums of the whole hours of the SLO window [0] and of the
@@ -30,4 +29,16 @@ public final class SketchCache {
      */
     final long[] pairHour = {Long.MIN_VALUE, Long.MIN_VALUE};
     final io.llmslo.ppi.PpiMoments[] pairWhole = new io.llmslo.ppi.PpiMoments[2];
+
+    /**
+     * Forgets what a late value changed (for callers that keep the cache; the job drops it): the
+     * C(x) memo and the sketch merges, which are moved on an hour at a time and would otherwise
+     * keep the hours as they were.
+     */
+    void forgetLate() {
+        counts.clear();
+        hour = Long.MIN_VALUE;
+        partialTo = Long.MIN_VALUE;
+        quantileStale = true;
+    }
 }

@@ -134,8 +134,8 @@ public final class SloEngine implements Serializable {
         }
         if (late && s.sketches() != null) {
             // the job drops a series' cache on a late value; a caller that keeps it must not read
-            // C(x) values from before the correction
-            s.sketches().counts.clear();
+            // C(x) values or merges from before the correction
+            s.sketches().forgetLate();
         }
     }
 
@@ -206,7 +206,7 @@ public final class SloEngine implements Serializable {
             b.n += n;
             b.good += good;
             if (sketch != null) {
-                b.sketch = QuantileSketches.merge(b.sketch, sketch);
+                b.sketch = SketchBins.merge(b.sketch, sketch);
             }
         }
         store.put(end, b);
@@ -219,7 +219,7 @@ public final class SloEngine implements Serializable {
      */
     public Evaluation evaluate(long now, String cohort, SeriesState s) throws Exception {
         if (sketches) {
-            HourSketches.closeHours(now, s);
+            quantiles.closeHours(now, s);
         }
         RunningCounts.MinuteCounter counter = tail == null
                 ? (end, b) -> new long[] {b.n, b.good}

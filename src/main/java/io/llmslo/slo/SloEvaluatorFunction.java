@@ -151,14 +151,12 @@ public class SloEvaluatorFunction
             sketchCaches.remove(b.key()); // a late value changes hours already merged
         }
         // the trailing median is needed here only to judge late tail values (see SloEngine.add)
-        TailBaseline baseline = null;
-        if (late && engine.definition().kind() == SloKind.TAIL_BLOWUP) {
-            baseline = orNew(tail.value(), TailBaseline::new);
-        }
+        boolean judgesTail = late && engine.definition().kind() == SloKind.TAIL_BLOWUP;
+        TailBaseline stored = judgesTail ? tail.value() : null;
+        TailBaseline baseline = judgesTail ? orNew(stored, TailBaseline::new) : null;
+        long[] baselineBefore = tailOf(baseline);
         engine.add(b.minutes(), new SeriesState(minuteStore, hourStore, runningCountStore, cum, baseline, null, null));
-        if (baseline != null) {
-            tail.update(baseline);
-        }
+        updateTail(stored, baseline, baselineBefore);
         if (cum.cleanupAt != SeriesProgress.NONE) {
             ctx.timerService().deleteEventTimeTimer(cum.cleanupAt);
             cum.cleanupAt = SeriesProgress.NONE;
@@ -293,8 +291,11 @@ public class SloEvaluatorFunction
         if (cum.nextEval != at) {
             return;
         }
-        String[] key = ctx.getCurrentKey().split("\\|", 2);
-        SloEngine engine = engines.get(key[0]);
+        String series = ctx.getCurrentKey();
+        int bar = series.indexOf('|');
+        String slo = series.substring(0, bar);
+        String cohort = series.substring(bar + 1);
+        SloEngine engine = engines.get(slo);
         long last = cum.maxT;
         boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
         ReadOnlyBroadcastState<String, Long> jobProgress = ctx.getBroadcastState(PROGRESS);
@@ -304,34 +305,35 @@ public class SloEvaluatorFunction
             progress.update(cum);
             return;
         }
-        if (pooled != null && key[0].equals(SloCatalog.JUDGE_HIGH)) {
+        if (pooled != null && slo.equals(SloCatalog.JUDGE_HIGH)) {
             loadPooled(ctx.getBroadcastState(POOLED)); // after a restore, before any pooled pair arrives
         }
-        AlertState open = orNew(firing.value(), AlertState::new);
+        AlertState stored = firing.value();
+        AlertState open = orNew(stored, AlertState::new);
         // quantile/tail SLOs and the judge correction keep merges in memory, every series its
         // recently read C(x) (CountsMemo)
-        SketchCache cache = sketchCaches.computeIfAbsent(ctx.getCurrentKey(), k -> new SketchCache());
-        TailBaseline baseline = null;
-        if (engine.definition().kind() == SloKind.TAIL_BLOWUP) {
-            baseline = orNew(tail.value(), TailBaseline::new);
-        }
-        SeriesState series = new SeriesState(minuteStore, hourStore, runningCountStore, cum, baseline, cache, open);
-        SloEngine.Evaluation result = engine.evaluate(at, key[1], series);
+        SketchCache cache = sketchCaches.computeIfAbsent(series, k -> new SketchCache());
+        boolean judgesTail = engine.definition().kind() == SloKind.TAIL_BLOWUP;
+        TailBaseline storedTail = judgesTail ? tail.value() : null;
+        TailBaseline baseline = judgesTail ? orNew(storedTail, TailBaseline::new) : null;
+        long[] baselineBefore = tailOf(baseline);
+        SeriesState state = new SeriesState(minuteStore, hourStore, runningCountStore, cum, baseline, cache, open);
+        SloEngine.Evaluation result = engine.evaluate(at, cohort, state);
         seriesGauge.evaluated(at);
-        if (baseline != null) {
-            tail.update(baseline);
-        }
+        updateTail(storedTail, baseline, baselineBefore);
         out.collect(result.status());
         for (AlertEvent a : result.transitions()) {
             ctx.output(ALERTS, a);
             ctx.output(ALERT_NOTICES, new AlertNotice(a, result.status()));
         }
         if (open.isBlank()) {
-            firing.clear();
+            if (stored != null) {
+                firing.clear(); // with RocksDB a delete of nothing still writes a tombstone
+            }
         } else {
             firing.update(open);
         }
-        engine.prune(at, series);
+        engine.prune(at, state);
 
         long following = at + interval;
         boolean step = windowHoldsData(at, following, engine.windowMs(), cum, last);
@@ -399,6 +401,20 @@ public class SloEvaluatorFunction
             }
         }
         return next == Long.MAX_VALUE ? last : next;
+    }
+
+    /**
+     * Writes the tail baseline only when it changed: it moves once an hour, and the series is
+     * evaluated twelve times an hour.
+     */
+    private void updateTail(TailBaseline stored, TailBaseline baseline, long[] before) throws Exception {
+        if (baseline != null && (stored == null || !java.util.Arrays.equals(before, tailOf(baseline)))) {
+            tail.update(baseline);
+        }
+    }
+
+    private static long[] tailOf(TailBaseline b) {
+        return b == null ? null : new long[] {b.hour, Double.doubleToLongBits(b.median)};
     }
 
     /** One state read (RocksDB deserializes on every value() call), a fresh value if none. */

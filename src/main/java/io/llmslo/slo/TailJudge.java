@@ -1,7 +1,5 @@
 package io.llmslo.slo;
 
-import com.datadoghq.sketch.ddsketch.DDSketch;
-
 /**
  * {@code cost.tail_blowup}: a cost is good when at most {@code factor} × the cohort's trailing
  * median, the median of the baseline period's whole hours before the cost's own hour.
@@ -13,6 +11,8 @@ final class TailJudge {
 
     private final double factor;
     private final long baselineMs;
+    /** Scratch bins of this engine (one series at a time). */
+    private final SketchBins merged = new SketchBins();
 
     TailJudge(SloDefinition def) {
         this.factor = def.factor();
@@ -28,7 +28,7 @@ final class TailJudge {
         if (Double.isNaN(median) || sketch == null) {
             return null;
         }
-        long[] aboveAndTotal = QuantileSketches.countAbove(sketch, factor * median);
+        long[] aboveAndTotal = SketchBins.countAbove(sketch, factor * median);
         return new long[] {aboveAndTotal[1], aboveAndTotal[1] - aboveAndTotal[0]};
     }
 
@@ -42,7 +42,7 @@ final class TailJudge {
         if (Double.isNaN(median)) {
             return new long[] {0, 0};
         }
-        long[] aboveAndTotal = QuantileSketches.countAbove(b.sketch, factor * median);
+        long[] aboveAndTotal = SketchBins.countAbove(b.sketch, factor * median);
         return new long[] {aboveAndTotal[1], aboveAndTotal[1] - aboveAndTotal[0]};
     }
 
@@ -56,15 +56,15 @@ final class TailJudge {
         if (cache.hour == hour) {
             return cache.median;
         }
-        DDSketch merged = QuantileSketches.empty();
+        merged.clear();
         for (long h = hour - baselineMs + TimeBuckets.HOUR; h <= hour; h += TimeBuckets.HOUR) {
             Bucket b = hours.get(h);
             if (b != null) {
-                QuantileSketches.mergeInto(merged, b.sketch);
+                merged.add(b.sketch);
             }
         }
         cache.hour = hour;
-        cache.median = merged.getCount() >= MIN_TAIL_BASELINE ? merged.getValueAtQuantile(0.5) : Double.NaN;
+        cache.median = merged.count() >= MIN_TAIL_BASELINE ? merged.quantile(0.5) : Double.NaN;
         return cache.median;
     }
 }
