@@ -38,6 +38,11 @@ public final class CohortKeys implements Serializable {
         return out;
     }
 
+    /** Every dimension the grouping sets name: {@link #keysFor} reads no others (and "provider"). */
+    public List<String> dimensions() {
+        return dimensionsOf(groupingSets);
+    }
+
     public List<String> keysFor(String slo, Map<String, String> dims) {
         boolean perProvider = SloCatalog.PROVIDER_SUCCESS.equals(slo);
         List<String> keys = new ArrayList<>(groupingSets.size() + 1);

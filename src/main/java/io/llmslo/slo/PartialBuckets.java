@@ -1,6 +1,7 @@
 package io.llmslo.slo;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -13,10 +14,20 @@ import java.util.function.Consumer;
  * The local half of local-global aggregation: cohort observations folded in memory into partial
  * buckets per (slo, cohort, minute), with counts and live sketch bins ({@link PartialSketch}: a
  * value costs one sorted-array insert, no encode), and sent as one {@link PartialBatch} per (slo,
- * cohort, history interval): that interval's minutes. Bounded: past {@code maxEntries} open (slo, cohort, minute) partials
- * everything is flushed, which is always correct because the evaluator's merge is a sum. Plain
- * Java; {@link LocalAggregationOperator} decides when to flush (watermark past the interval,
- * checkpoint barrier, end of input, over the bound).
+ * cohort, history interval): that interval's minutes. Bounded: past {@code maxEntries} open (slo,
+ * cohort, minute) partials everything is flushed, which is always correct because the evaluator's
+ * merge is a sum. Plain Java; {@link LocalAggregationOperator} decides when to flush (watermark
+ * past the interval, checkpoint barrier, end of input, over the bound).
+ *
+ * <p>Cube from the finest grain: an observation is folded once, into its <em>cell</em> (the
+ * requests whose dimensions give the same cohort keys), not once per cohort; a cell's partials are
+ * rolled up into each of its cohorts when their interval is emitted (counts add, sketch bins add).
+ * The emitted batches are the ones a fold per cohort gives, byte for byte
+ * ({@code PartialBucketsRollUpTest} compares them): bin counts do not depend on the order of
+ * values, and a cohort's sketch is encoded as a dense store from {@link #DENSE_FROM} values on,
+ * where the per-cohort fold switched it. Observations the roll-up cannot reproduce (a sketched SLO
+ * without a value, a value the sketch cannot track) fold per cohort, after their SLO's cells of
+ * that interval are rolled up; so do pair observations (JudgeCorrection), which touch no counts.
  */
 public final class PartialBuckets {
 
@@ -27,10 +38,76 @@ public final class PartialBuckets {
         PartialSketch sketch;
         /** quality.judge_high pair observations (JudgeCorrection): not in n/good. */
         io.llmslo.ppi.PpiMoments pairs;
+
+        /** Adds a cell's partial (no pairs: those fold per cohort). */
+        void absorb(Open cell) {
+            n += cell.n;
+            good += cell.good;
+            maxT = Math.max(maxT, cell.maxT);
+            if (cell.sketch != null) {
+                if (sketch == null) {
+                    sketch = new PartialSketch();
+                }
+                sketch.addAll(cell.sketch);
+            }
+        }
+    }
+
+    /** One history interval's open partials, by slo id. */
+    private static final class Interval {
+        /** slo → cohort → minute: what is emitted; cells are rolled up into it. */
+        Open[][][] cohorts;
+        /** slo → cell → minute, null for an SLO folded per cohort (see {@link #direct}). */
+        Open[][][] cells;
+        /** slo → folded per cohort in this interval (an observation the roll-up cannot reproduce came). */
+        boolean[] direct;
+
+        Interval(int slos) {
+            cohorts = new Open[slos][][];
+            cells = new Open[slos][][];
+            direct = new boolean[slos];
+        }
+
+        void grow(int slos) {
+            if (slos > cohorts.length) {
+                cohorts = Arrays.copyOf(cohorts, slos);
+                cells = Arrays.copyOf(cells, slos);
+                direct = Arrays.copyOf(direct, slos);
+            }
+        }
+    }
+
+    /** Requests whose dimensions give the same cohort keys: folded together, rolled up at emission. */
+    private record Cell(int id, int[] cohorts) {}
+
+    /** The dimension values {@link CohortKeys#keysFor} reads: equal tuples give equal keys. */
+    private static final class Tuple {
+        final String[] values;
+        final boolean perProvider;
+        final int hash;
+
+        Tuple(String[] values, boolean perProvider) {
+            this.values = values;
+            this.perProvider = perProvider;
+            this.hash = 31 * Arrays.hashCode(values) + (perProvider ? 1 : 0);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Tuple t && t.hash == hash && t.perProvider == perProvider
+                    && Arrays.equals(t.values, values);
+        }
     }
 
     /** Values of one partial past which its sketch moves from a sparse to a dense store. */
     static final long DENSE_FROM = 64;
+
+    private static final Cell NO_COHORTS = new Cell(-1, new int[0]);
 
     /** An SLO's number and what its observations need, looked up once per observation. */
     private record Slo(int id, String name, boolean sketched) {}
@@ -41,31 +118,33 @@ public final class PartialBuckets {
     private final long interval;
     /** Minutes per interval: the length of a series' array of open minutes. */
     private final int slots;
-    /**
-     * interval end → slo id → cohort id → that series' open minutes of the interval (by minute,
-     * null where none); intervals in order, so a watermark flushes a prefix.
-     */
-    private final TreeMap<Long, Open[][][]> open = new TreeMap<>();
+    /** The dimensions cohort keys are made of, in a fixed order, and "provider" last (per-provider SLOs). */
+    private final String[] tupleDims;
+    /** Intervals in order, so a watermark flushes a prefix. */
+    private final TreeMap<Long, Interval> open = new TreeMap<>();
     private int entries;
-    /** The interval the last observation fell in, and its series: most observations hit it again. */
+    /** The interval the last observation fell in: most observations hit it again. */
     private long lastInterval = Long.MIN_VALUE;
-    private Open[][][] lastBySlo;
+    private Interval lastOpen;
 
     /**
-     * SLOs and cohort keys seen since the last full flush, numbered: a response's ~50 (slo,
-     * cohort) observations find their series by array index, its cohort keys are looked up once
-     * per response, not once per SLO. Forgotten when nothing is open (every full flush); more
-     * cohorts than {@code maxEntries} count as over the bound, so the numbering stays bounded.
+     * SLOs, cohort keys and cells seen since the last full flush, numbered: a response's
+     * observations find their series by array index, its cell is looked up once per response.
+     * Forgotten when nothing is open (every full flush); more cohorts than {@code maxEntries}
+     * count as over the bound, and more cells roll every interval up and start the cells afresh,
+     * so the numbering stays bounded.
      */
     private final Map<String, Slo> slos = new HashMap<>();
     private final List<Slo> sloList = new ArrayList<>();
     private final Map<String, Integer> cohortIds = new HashMap<>();
     private final List<String> cohortNames = new ArrayList<>();
+    private final Map<Tuple, Cell> cells = new HashMap<>();
+    private final List<Cell> cellList = new ArrayList<>();
 
-    /** The fan-out of the last observation's dims, reused while the same request emits. */
+    /** The cell of the last observation's dims, reused while the same request emits. */
     private Map<String, String> lastDims;
     private boolean lastPerProvider;
-    private int[] lastKeys;
+    private Cell lastCell;
 
     /**
      * @param sketched the SLOs whose values go into sketches (quantile and tail SLOs)
@@ -81,6 +160,9 @@ public final class PartialBuckets {
         this.maxEntries = maxEntries;
         this.interval = intervalMs;
         this.slots = (int) (intervalMs / TimeBuckets.MINUTE);
+        List<String> dims = new ArrayList<>(cohorts.dimensions());
+        dims.add("provider");
+        this.tupleDims = dims.toArray(String[]::new);
     }
 
     /** One minute per batch. */
@@ -90,48 +172,34 @@ public final class PartialBuckets {
 
     /** Folds one observation into each cohort it counts in; returns true when over the bound. */
     public boolean add(Observation o) {
-        int[] keys = cohortsOf(o);
-        if (keys.length == 0) {
+        Cell cell = cellOf(o);
+        if (cell.cohorts().length == 0) {
             return false;
         }
         long minute = TimeBuckets.endOf(o.t(), TimeBuckets.MINUTE);
         long intervalEnd = TimeBuckets.endOf(minute, interval);
         Slo slo = slo(o.slo());
-        if (intervalEnd != lastInterval || lastBySlo == null) {
-            lastBySlo = open.get(intervalEnd);
-            if (lastBySlo == null) {
-                lastBySlo = new Open[sloList.size()][][];
-                open.put(intervalEnd, lastBySlo);
+        if (intervalEnd != lastInterval || lastOpen == null) {
+            lastOpen = open.get(intervalEnd);
+            if (lastOpen == null) {
+                lastOpen = new Interval(sloList.size());
+                open.put(intervalEnd, lastOpen);
             }
             lastInterval = intervalEnd;
         }
-        if (slo.id() >= lastBySlo.length) {
-            lastBySlo = java.util.Arrays.copyOf(lastBySlo, sloList.size());
-            open.put(intervalEnd, lastBySlo);
-        }
-        Open[][] bySeries = lastBySlo[slo.id()];
-        if (bySeries == null || bySeries.length < cohortNames.size()) {
-            bySeries = bySeries == null ? new Open[cohortNames.size()][]
-                    : java.util.Arrays.copyOf(bySeries, Math.max(cohortNames.size(), 2 * bySeries.length));
-            lastBySlo[slo.id()] = bySeries;
-        }
+        Interval iv = lastOpen;
+        iv.grow(sloList.size());
+        int s = slo.id();
         int slot = slots - 1 - (int) ((intervalEnd - minute) / TimeBuckets.MINUTE);
+        Open[][] byCohort = iv.cohorts[s];
+        if (byCohort == null || byCohort.length < cohortNames.size()) {
+            iv.cohorts[s] = byCohort = grown(byCohort, cohortNames.size());
+        }
         boolean sketch = !Double.isNaN(o.value()) && slo.sketched();
-        boolean pair = JudgeCorrection.isPair(o.slo(), o.value());
-        for (int cohort : keys) {
-            Open[] series = bySeries[cohort];
-            if (series == null) {
-                series = new Open[slots];
-                bySeries[cohort] = series;
-            }
-            Open p = series[slot];
-            if (p == null) {
-                p = new Open();
-                series[slot] = p;
-                entries++;
-            }
-            if (pair) {
-                // a judged request a person rated: sums for the judge correction only
+        if (JudgeCorrection.isPair(o.slo(), o.value())) {
+            // a judged request a person rated: sums for the judge correction only, per cohort
+            for (int cohort : cell.cohorts()) {
+                Open p = openOf(byCohort, cohort, slot);
                 if (p.pairs == null) {
                     p.pairs = new io.llmslo.ppi.PpiMoments();
                 }
@@ -139,8 +207,72 @@ public final class PartialBuckets {
                 // a pair is data of its series: it keeps the series stepping while in the window,
                 // as the evaluator's read-ahead path sees its minute bucket (DESIGN §7b)
                 p.maxT = Math.max(p.maxT, o.t());
-                continue;
             }
+        } else if (!iv.direct[s] && (sketch ? PartialSketch.trackable(Math.max(0.0, o.value())) : !slo.sketched())) {
+            foldIntoCell(iv, s, cell, slot, o, sketch);
+        } else {
+            if (!iv.direct[s]) {
+                // from here on this SLO folds per cohort in this interval: what the cells hold so far
+                // are observations with values, where the roll-up gives the per-cohort fold's partials
+                rollUp(iv, s);
+                iv.direct[s] = true;
+                byCohort = iv.cohorts[s];
+            }
+            foldPerCohort(byCohort, cell, slot, o, sketch);
+        }
+        if (cells.size() > maxEntries) {
+            // a fine grain of many cells: roll every interval up and number cells afresh (exactly
+            // what the per-cohort fold holds, so the emitted partials do not change)
+            for (Interval i : open.values()) {
+                for (int k = 0; k < i.cells.length; k++) {
+                    rollUp(i, k);
+                }
+            }
+            cells.clear();
+            cellList.clear();
+            lastCell = null;
+            lastDims = null;
+        }
+        return entries > maxEntries || cohortNames.size() > maxEntries;
+    }
+
+    private void foldIntoCell(Interval iv, int s, Cell cell, int slot, Observation o, boolean sketch) {
+        Open[][] byCell = iv.cells[s];
+        if (byCell == null || byCell.length <= cell.id()) {
+            iv.cells[s] = byCell = grown(byCell, cells.size());
+        }
+        Open[] series = byCell[cell.id()];
+        if (series == null) {
+            series = new Open[slots];
+            byCell[cell.id()] = series;
+        }
+        Open p = series[slot];
+        if (p == null) {
+            p = new Open();
+            series[slot] = p;
+            // the cohorts' partials open now, as the per-cohort fold opens them: the bound counts them
+            Open[][] byCohort = iv.cohorts[s];
+            for (int cohort : cell.cohorts()) {
+                openOf(byCohort, cohort, slot);
+            }
+        }
+        p.n++;
+        if (o.good()) {
+            p.good++;
+        }
+        p.maxT = Math.max(p.maxT, o.t());
+        if (sketch) {
+            if (p.sketch == null) {
+                p.sketch = new PartialSketch();
+            }
+            p.sketch.accept(Math.max(0.0, o.value())); // as QuantileSketches.add
+        }
+    }
+
+    /** The fold before the roll-up, one per cohort: what the roll-up must give. */
+    private void foldPerCohort(Open[][] byCohort, Cell cell, int slot, Observation o, boolean sketch) {
+        for (int cohort : cell.cohorts()) {
+            Open p = openOf(byCohort, cohort, slot);
             p.n++;
             if (o.good()) {
                 p.good++;
@@ -158,7 +290,67 @@ public final class PartialBuckets {
                 p.sketch.accept(Math.max(0.0, o.value())); // as QuantileSketches.add
             }
         }
-        return entries > maxEntries || cohortNames.size() > maxEntries;
+    }
+
+    /**
+     * Adds an SLO's cells of an interval into their cohorts and forgets them. Every observation in
+     * a cell has a value if the SLO is sketched, so the per-cohort fold would have a sketch from
+     * the first one on and switch it to dense at the {@link #DENSE_FROM}th.
+     */
+    private void rollUp(Interval iv, int s) {
+        Open[][] byCell = iv.cells[s];
+        if (byCell == null) {
+            return;
+        }
+        iv.cells[s] = null;
+        Open[][] byCohort = iv.cohorts[s];
+        for (int c = 0; c < byCell.length; c++) {
+            Open[] series = byCell[c];
+            if (series == null) {
+                continue;
+            }
+            int[] cellCohorts = cellList.get(c).cohorts();
+            for (int slot = 0; slot < slots; slot++) {
+                Open p = series[slot];
+                if (p == null) {
+                    continue;
+                }
+                for (int cohort : cellCohorts) {
+                    byCohort[cohort][slot].absorb(p);
+                }
+            }
+        }
+        if (sloList.get(s).sketched()) {
+            for (Open[] series : byCohort) {
+                if (series == null) {
+                    continue;
+                }
+                for (Open p : series) {
+                    if (p != null && p.sketch != null && p.n >= DENSE_FROM) {
+                        p.sketch.dense();
+                    }
+                }
+            }
+        }
+    }
+
+    private Open openOf(Open[][] byCohort, int cohort, int slot) {
+        Open[] series = byCohort[cohort];
+        if (series == null) {
+            series = new Open[slots];
+            byCohort[cohort] = series;
+        }
+        Open p = series[slot];
+        if (p == null) {
+            p = new Open();
+            series[slot] = p;
+            entries++;
+        }
+        return p;
+    }
+
+    private static Open[][] grown(Open[][] a, int size) {
+        return a == null ? new Open[Math.max(size, 4)][] : Arrays.copyOf(a, Math.max(size, 2 * a.length));
     }
 
     private Slo slo(String name) {
@@ -171,12 +363,24 @@ public final class PartialBuckets {
         return slo;
     }
 
-    private int[] cohortsOf(Observation o) {
+    private Cell cellOf(Observation o) {
         boolean perProvider = SloCatalog.PROVIDER_SUCCESS.equals(o.slo());
-        // a response's observations share their dims map: fan it out once, not once per SLO
-        if (lastKeys == null || perProvider != lastPerProvider
-                || (o.dims() != lastDims && !o.dims().equals(lastDims))) {
-            List<String> keys = cohorts.keysFor(o.slo(), o.dims());
+        Map<String, String> dims = o.dims();
+        // a response's observations share their dims map: look its cell up once, not once per SLO
+        if (lastCell != null && perProvider == lastPerProvider && dims == lastDims) {
+            return lastCell;
+        }
+        String[] values = new String[tupleDims.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = dims.get(tupleDims[i]);
+        }
+        if (!perProvider) {
+            values[values.length - 1] = null; // only per-provider keys read the provider of their own
+        }
+        Tuple tuple = new Tuple(values, perProvider);
+        Cell cell = cells.get(tuple);
+        if (cell == null) {
+            List<String> keys = cohorts.keysFor(o.slo(), dims);
             int[] ids = new int[keys.size()];
             for (int i = 0; i < ids.length; i++) {
                 Integer id = cohortIds.get(keys.get(i));
@@ -187,24 +391,29 @@ public final class PartialBuckets {
                 }
                 ids[i] = id;
             }
-            lastKeys = ids;
-            lastDims = o.dims();
-            lastPerProvider = perProvider;
+            cell = ids.length == 0 ? NO_COHORTS : new Cell(cells.size(), ids);
+            if (ids.length > 0) {
+                cells.put(tuple, cell);
+                cellList.add(cell);
+            }
         }
-        return lastKeys;
+        lastCell = cell;
+        lastDims = dims;
+        lastPerProvider = perProvider;
+        return cell;
     }
 
     /** Emits and forgets every partial of an interval ending at or before {@code watermark}. */
     public void flushUpTo(long watermark, Consumer<PartialBatch> out) {
-        Iterator<Map.Entry<Long, Open[][][]>> it = open.entrySet().iterator();
+        Iterator<Map.Entry<Long, Interval>> it = open.entrySet().iterator();
         while (it.hasNext()) {
-            Map.Entry<Long, Open[][][]> batch = it.next();
+            Map.Entry<Long, Interval> batch = it.next();
             if (batch.getKey() > watermark) {
                 break;
             }
             it.remove();
-            if (batch.getValue() == lastBySlo) {
-                lastBySlo = null;
+            if (batch.getValue() == lastOpen) {
+                lastOpen = null;
             }
             emit(batch.getKey(), batch.getValue(), out);
         }
@@ -215,9 +424,11 @@ public final class PartialBuckets {
             sloList.clear();
             cohortIds.clear();
             cohortNames.clear();
-            lastKeys = null;
+            cells.clear();
+            cellList.clear();
+            lastCell = null;
             lastDims = null;
-            lastBySlo = null;
+            lastOpen = null;
         }
     }
 
@@ -231,11 +442,12 @@ public final class PartialBuckets {
         return entries;
     }
 
-    private void emit(long intervalEnd, Open[][][] bySlo, Consumer<PartialBatch> out) {
+    private void emit(long intervalEnd, Interval iv, Consumer<PartialBatch> out) {
         long first = intervalEnd - interval + TimeBuckets.MINUTE;
         List<PartialBatch> batches = new ArrayList<>();
-        for (int s = 0; s < bySlo.length; s++) {
-            Open[][] bySeries = bySlo[s];
+        for (int s = 0; s < iv.cohorts.length; s++) {
+            rollUp(iv, s);
+            Open[][] bySeries = iv.cohorts[s];
             if (bySeries == null) {
                 continue;
             }

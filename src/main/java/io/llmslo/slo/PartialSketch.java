@@ -51,10 +51,32 @@ final class PartialSketch {
             zeroCount++;
             return;
         }
-        int index = MAPPING.index(value);
+        add(MAPPING.index(value), 1);
+    }
+
+    /** Whether {@link #accept} takes the value (it throws for the others, as DDSketch does). */
+    static boolean trackable(double value) {
+        return value >= -MAX_INDEXED && value <= MAX_INDEXED;
+    }
+
+    /** Adds the bins of another sketch: the bins of the union of both sketches' values. */
+    void addAll(PartialSketch other) {
+        zeroCount += other.zeroCount;
+        if (bins == 0) {
+            indexes = Arrays.copyOf(other.indexes, Math.max(4, other.bins));
+            counts = Arrays.copyOf(other.counts, Math.max(4, other.bins));
+            bins = other.bins;
+            return;
+        }
+        for (int i = 0; i < other.bins; i++) {
+            add(other.indexes[i], other.counts[i]);
+        }
+    }
+
+    private void add(int index, int count) {
         int at = Arrays.binarySearch(indexes, 0, bins, index);
         if (at >= 0) {
-            counts[at]++;
+            counts[at] += count;
             return;
         }
         at = -at - 1;
@@ -65,7 +87,7 @@ final class PartialSketch {
         System.arraycopy(indexes, at, indexes, at + 1, bins - at);
         System.arraycopy(counts, at, counts, at + 1, bins - at);
         indexes[at] = index;
-        counts[at] = 1;
+        counts[at] = count;
         bins++;
     }
 
