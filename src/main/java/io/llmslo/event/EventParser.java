@@ -9,13 +9,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Serializable;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -94,9 +91,18 @@ public final class EventParser implements Serializable {
                     .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, false)
                     .configure(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS, false)
                     .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true)
+                    .nodeFactory(new RecordNodes())
                     .build();
         }
         return mapper;
+    }
+
+    /** Objects whose fields are a {@link FieldMap}, not a LinkedHashMap. */
+    private static final class RecordNodes extends JsonNodeFactory {
+        @Override
+        public ObjectNode objectNode() {
+            return new ObjectNode(this, new FieldMap());
+        }
     }
 
     /** Signals a validation failure inside the parser; never leaves this class. */
@@ -183,25 +189,10 @@ public final class EventParser implements Serializable {
 
     private record DecodeResult(String text, int badByte) {}
 
-    /** Strict UTF-8 (overlong forms, surrogates and truncated sequences are errors). */
+    /** Strict UTF-8 (overlong forms, surrogates and truncated sequences are errors), see {@link StrictUtf8}. */
     private static DecodeResult decode(byte[] b, int start, int length) {
-        if (StrictUtf8.isWellFormed(b, start, length)) {
-            return new DecodeResult(new String(b, start, length, StandardCharsets.UTF_8), -1);
-        }
-        CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(b, start, length);
-        CharBuffer out = CharBuffer.allocate(length);
-        CoderResult r = dec.decode(in, out, true);
-        if (!r.isError()) {
-            r = dec.flush(out);
-        }
-        if (r.isError()) {
-            return new DecodeResult(null, in.position());
-        }
-        out.flip();
-        return new DecodeResult(out.toString(), -1);
+        String text = StrictUtf8.decode(b, start, length);
+        return text != null ? new DecodeResult(text, -1) : new DecodeResult(null, StrictUtf8.malformedAt(b, start, length));
     }
 
     private static String lenient(byte[] b, int start, int length) {
@@ -452,13 +443,21 @@ public final class EventParser implements Serializable {
         if (v == null || v.isNull()) {
             return null;
         }
-        if (!v.isIntegralNumber()
-                || v.bigIntegerValue().compareTo(BigInteger.valueOf(min)) < 0
-                || v.bigIntegerValue().compareTo(BigInteger.valueOf(max)) > 0) {
+        if (!v.isIntegralNumber() || !inRange(v, min, max)) {
             throw new Invalid("field '" + field + "': expected an integer from " + min + " to " + max
                     + ", got " + clip(v.toString()));
         }
         return v.longValue();
+    }
+
+    /** An int or long node compares as a long; a BigInteger one (beyond a long) exactly. */
+    private static boolean inRange(JsonNode v, long min, long max) {
+        if (v.isInt() || v.isLong()) {
+            long x = v.longValue();
+            return x >= min && x <= max;
+        }
+        BigInteger x = v.bigIntegerValue();
+        return x.compareTo(BigInteger.valueOf(min)) >= 0 && x.compareTo(BigInteger.valueOf(max)) <= 0;
     }
 
     private static List<Double> turnMs(JsonNode n) throws Invalid {

@@ -1,74 +1,44 @@
 package io.llmslo.event;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /**
- * Whether bytes are well-formed UTF-8 (Unicode 15, table 3-7: no overlong forms, no surrogates,
- * nothing above U+10FFFF, no truncated sequence), which is exactly what the JDK's UTF-8 decoder
- * accepts when it reports malformed input. The parser asks this first and decodes a well-formed
- * record with {@code new String(bytes, UTF_8)} (one intrinsic copy) instead of a strict
- * {@code CharsetDecoder} into a {@code CharBuffer} and a second copy into a {@code String}; only a
- * malformed record takes the decoder, which also says where it is malformed.
+ * Strict UTF-8 decoding (overlong forms, surrogates, code points above U+10FFFF and truncated
+ * sequences are errors), cheap for well-formed input. {@code new String(bytes, UTF_8)} is the
+ * JDK's fastest decoder (an intrinsic copy for ASCII) but replaces each malformed sequence with
+ * U+FFFD instead of failing; so when its result holds no U+FFFD the input was well-formed and the
+ * result is what strict decoding gives. Only a record holding U+FFFD (malformed, or a genuine
+ * replacement character) takes the strict {@link CharsetDecoder}, which also says where it fails.
  */
 final class StrictUtf8 {
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
-
     private StrictUtf8() {}
 
-    static boolean isWellFormed(byte[] b, int start, int length) {
-        int i = start;
-        int end = start + length;
-        while (i < end) {
-            // ASCII eight bytes at a time: JSON records are mostly ASCII
-            if (i + 8 <= end && ((long) LONGS.get(b, i) & HIGH_BITS) == 0) {
-                i += 8;
-                continue;
-            }
-            int lead = b[i] & 0xFF;
-            if (lead < 0x80) {
-                i++;
-                continue;
-            }
-            int need;
-            int min = 0x80; // bounds of the second byte
-            int max = 0xBF;
-            if (lead >= 0xC2 && lead <= 0xDF) {
-                need = 1;
-            } else if (lead >= 0xE0 && lead <= 0xEF) {
-                need = 2;
-                if (lead == 0xE0) {
-                    min = 0xA0; // overlong
-                } else if (lead == 0xED) {
-                    max = 0x9F; // surrogates
-                }
-            } else if (lead >= 0xF0 && lead <= 0xF4) {
-                need = 3;
-                if (lead == 0xF0) {
-                    min = 0x90; // overlong
-                } else if (lead == 0xF4) {
-                    max = 0x8F; // above U+10FFFF
-                }
-            } else {
-                return false; // 80..C1 (continuation or overlong lead), F5..FF
-            }
-            if (i + need >= end) {
-                return false;
-            }
-            int second = b[i + 1] & 0xFF;
-            if (second < min || second > max) {
-                return false;
-            }
-            for (int k = 2; k <= need; k++) {
-                if ((b[i + k] & 0xC0) != 0x80) {
-                    return false;
-                }
-            }
-            i += need + 1;
+    /** The text, or {@code null} when the bytes are not well-formed UTF-8. */
+    static String decode(byte[] b, int start, int length) {
+        String fast = new String(b, start, length, StandardCharsets.UTF_8);
+        if (fast.indexOf('\uFFFD') < 0) {
+            return fast;
         }
-        return true;
+        return malformedAt(b, start, length) < 0 ? fast : null;
+    }
+
+    /** The index in {@code b} of the first malformed sequence, or -1 when there is none. */
+    static int malformedAt(byte[] b, int start, int length) {
+        CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(b, start, length);
+        CharBuffer out = CharBuffer.allocate(length);
+        CoderResult r = dec.decode(in, out, true);
+        if (!r.isError()) {
+            r = dec.flush(out);
+        }
+        return r.isError() ? in.position() : -1;
     }
 }

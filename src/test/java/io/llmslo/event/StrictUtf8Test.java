@@ -16,9 +16,9 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
- * The oracle is the JDK's own strict UTF-8 decoder (malformed input reported, the parser's check
- * before this class existed): the fast check must say "well-formed" for exactly the byte strings
- * that decoder accepts.
+ * The oracle is the JDK's strict UTF-8 decoder (malformed input reported: the parser's only check
+ * before this class existed): the fast decode must give that decoder's text for exactly the byte
+ * strings it accepts, and null for the others; U+FFFD in the input itself must not confuse it.
  */
 class StrictUtf8Test {
 
@@ -70,7 +70,7 @@ class StrictUtf8Test {
     @Provide
     Arbitrary<byte[]> utf8ish() {
         Arbitrary<String> text = Arbitraries.strings().withCharRange('\u0000', '\u00FF').withCharRange('\u4E00', '\u4E10')
-                .withChars('€', '°', '\uD83D', '\uDE00').ofMaxLength(40);
+                .withChars('€', '°', '\uD83D', '\uDE00', '\uFFFD').ofMaxLength(40);
         return text.flatMap(s -> {
             byte[] valid = s.getBytes(StandardCharsets.UTF_8);
             return Arbitraries.integers().between(-1, Math.max(0, valid.length - 1)).flatMap(at ->
@@ -84,17 +84,32 @@ class StrictUtf8Test {
         });
     }
 
-    private static void assertAgrees(byte[] b) {
-        assertThat(StrictUtf8.isWellFormed(b, 0, b.length)).as("%s", Arrays.toString(b)).isEqualTo(jdkAccepts(b));
+    @Test
+    void aGenuineReplacementCharacterIsText() {
+        byte[] b = "ok \uFFFD fine".getBytes(StandardCharsets.UTF_8);
+        assertThat(StrictUtf8.decode(b, 0, b.length)).isEqualTo("ok \uFFFD fine");
+        assertThat(StrictUtf8.malformedAt(b, 0, b.length)).isEqualTo(-1);
     }
 
-    private static boolean jdkAccepts(byte[] b) {
+    @Test
+    void theMalformedPositionCountsFromTheArraysStart() {
+        byte[] b = {'x', 'x', 'a', (byte) 0xFF, 'b'};
+        assertThat(StrictUtf8.decode(b, 2, 3)).isNull();
+        assertThat(StrictUtf8.malformedAt(b, 2, 3)).isEqualTo(3);
+    }
+
+    private static void assertAgrees(byte[] b) {
+        byte[] shifted = new byte[b.length + 3];
+        System.arraycopy(b, 0, shifted, 3, b.length);
+        assertThat(StrictUtf8.decode(shifted, 3, b.length)).as("%s", Arrays.toString(b)).isEqualTo(jdkStrict(b));
+    }
+
+    private static String jdkStrict(byte[] b) {
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b));
-            return true;
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
         } catch (CharacterCodingException e) {
-            return false;
+            return null;
         }
     }
 }
