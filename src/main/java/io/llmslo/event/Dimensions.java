@@ -18,10 +18,27 @@ public final class Dimensions {
         put(dims, "provider", r.provider());
         if (r.cohort() != null) {
             for (Map.Entry<String, String> e : r.cohort().entrySet()) {
-                put(dims, "cohort." + e.getKey(), e.getValue());
+                put(dims, cohortDimension(e.getKey()), e.getValue());
             }
         }
         return dims;
+    }
+
+    /** Canonical "cohort." + key names of the first few keys: no concatenation and rehash per response. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> COHORT_NAMES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_COHORT_NAMES = 256;
+
+    /** {@code "cohort." + key}, the same String instance for a key seen before (up to a bound). */
+    public static String cohortDimension(String key) {
+        String name = COHORT_NAMES.get(key);
+        if (name == null) {
+            name = "cohort." + key;
+            if (COHORT_NAMES.size() < MAX_COHORT_NAMES) {
+                COHORT_NAMES.putIfAbsent(key, name);
+            }
+        }
+        return name;
     }
 
     private static void put(Map<String, String> dims, String key, String value) {

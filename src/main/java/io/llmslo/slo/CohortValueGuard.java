@@ -75,7 +75,7 @@ public final class CohortValueGuard implements Serializable {
         Map<String, String> cohort = r.cohort();
         if (cohort != null) {
             for (Map.Entry<String, String> e : cohort.entrySet()) {
-                String v = value("cohort." + e.getKey(), e.getValue(), overflow);
+                String v = value(io.llmslo.event.Dimensions.cohortDimension(e.getKey()), e.getValue(), overflow);
                 if (!v.equals(e.getValue())) {
                     if (cohort == r.cohort()) {
                         cohort = new HashMap<>(cohort);

@@ -37,6 +37,7 @@ public class LocalAggregationOperator extends AbstractStreamOperator<PartialBatc
     private transient PartialBuckets partials;
     private transient long reportedEnd;
     private transient StreamRecord<PartialBatch> reuse;
+    private transient java.util.function.Consumer<PartialBatch> emit;
 
     public LocalAggregationOperator(CohortKeys cohorts, Set<String> sketched, long intervalMs) {
         this(cohorts, sketched, intervalMs, MAX_OPEN);
@@ -55,6 +56,7 @@ public class LocalAggregationOperator extends AbstractStreamOperator<PartialBatc
         partials = new PartialBuckets(cohorts, sketched, maxOpen, interval);
         reportedEnd = Long.MIN_VALUE;
         reuse = new StreamRecord<>(null);
+        emit = this::emit;
     }
 
     @Override
@@ -65,31 +67,43 @@ public class LocalAggregationOperator extends AbstractStreamOperator<PartialBatc
             reportedEnd = end;
             output.collect(PROGRESS, new StreamRecord<>(end));
         }
+        boolean over;
+        try {
+            over = partials.add(o);
+        } catch (RuntimeException e) {
+            // the guard only on failure: no payload, dead-letter and body lambdas per observation
+            guard(o, () -> {
+                throw e;
+            });
+            return;
+        }
+        if (over) {
+            guard(o, () -> partials.flushAll(emit));
+        }
+    }
+
+    private void guard(Observation o, RecordGuard.Body body) throws Exception {
         RecordGuard.run("cohort-partials", "observations", o.t(), o::toString,
-                d -> output.collect(RecordGuard.DEAD_LETTERS, new StreamRecord<>(d)), () -> {
-                    if (partials.add(o)) {
-                        partials.flushAll(this::emit);
-                    }
-                });
+                d -> output.collect(RecordGuard.DEAD_LETTERS, new StreamRecord<>(d)), body);
     }
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         // the watermark says no observation at or before it is still to come (bar late ones,
         // which simply make a second partial): the intervals ending at or before it are complete
-        partials.flushUpTo(mark.getTimestamp(), this::emit);
+        partials.flushUpTo(mark.getTimestamp(), emit);
         super.processWatermark(mark);
     }
 
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        partials.flushAll(this::emit);
+        partials.flushAll(emit);
         super.prepareSnapshotPreBarrier(checkpointId);
     }
 
     @Override
     public void finish() throws Exception {
-        partials.flushAll(this::emit);
+        partials.flushAll(emit);
         super.finish();
     }
 

@@ -141,10 +141,14 @@ public final class PartialBuckets {
     private final Map<Tuple, Cell> cells = new HashMap<>();
     private final List<Cell> cellList = new ArrayList<>();
 
-    /** The cell of the last observation's dims, reused while the same request emits. */
+    /**
+     * The cell of the last observation's dims, reused while the same request emits; one for
+     * per-provider SLOs (an attempt's dims) and one for the others, which a response interleaves.
+     */
     private Map<String, String> lastDims;
-    private boolean lastPerProvider;
     private Cell lastCell;
+    private Map<String, String> lastProviderDims;
+    private Cell lastProviderCell;
 
     /**
      * @param sketched the SLOs whose values go into sketches (quantile and tail SLOs)
@@ -230,8 +234,7 @@ public final class PartialBuckets {
             }
             cells.clear();
             cellList.clear();
-            lastCell = null;
-            lastDims = null;
+            forgetLastCells();
         }
         return entries > maxEntries || cohortNames.size() > maxEntries;
     }
@@ -367,8 +370,8 @@ public final class PartialBuckets {
         boolean perProvider = SloCatalog.PROVIDER_SUCCESS.equals(o.slo());
         Map<String, String> dims = o.dims();
         // a response's observations share their dims map: look its cell up once, not once per SLO
-        if (lastCell != null && perProvider == lastPerProvider && dims == lastDims) {
-            return lastCell;
+        if (perProvider ? dims == lastProviderDims && lastProviderCell != null : dims == lastDims && lastCell != null) {
+            return perProvider ? lastProviderCell : lastCell;
         }
         String[] values = new String[tupleDims.length];
         for (int i = 0; i < values.length; i++) {
@@ -397,10 +400,21 @@ public final class PartialBuckets {
                 cellList.add(cell);
             }
         }
-        lastCell = cell;
-        lastDims = dims;
-        lastPerProvider = perProvider;
+        if (perProvider) {
+            lastProviderCell = cell;
+            lastProviderDims = dims;
+        } else {
+            lastCell = cell;
+            lastDims = dims;
+        }
         return cell;
+    }
+
+    private void forgetLastCells() {
+        lastCell = null;
+        lastDims = null;
+        lastProviderCell = null;
+        lastProviderDims = null;
     }
 
     /** Emits and forgets every partial of an interval ending at or before {@code watermark}. */
@@ -426,8 +440,7 @@ public final class PartialBuckets {
             cohortNames.clear();
             cells.clear();
             cellList.clear();
-            lastCell = null;
-            lastDims = null;
+            forgetLastCells();
             lastOpen = null;
         }
     }

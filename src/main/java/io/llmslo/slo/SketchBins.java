@@ -37,6 +37,8 @@ final class SketchBins {
     private static final byte DELTAS = marker(BinEncodingMode.INDEX_DELTAS);
     private static final byte CONTIGUOUS = marker(BinEncodingMode.CONTIGUOUS_COUNTS);
     private static final int MIN_CAPACITY = 64;
+    /** What the library decodes a one-byte var-double (high bit clear) to. */
+    private static final double[] ONE_BYTE_DOUBLES = oneByteDoubles();
     /** The longest var-int or var-double the library writes. */
     private static final int VAR_MAX = 9;
 
@@ -268,23 +270,23 @@ final class SketchBins {
             while (in.hasRemaining()) {
                 byte flag = in.readByte();
                 if (flag == ZERO_FLAG) {
-                    zero += sign * VarEncodingHelper.decodeVarDouble(in);
+                    zero += sign * in.varDouble();
                 } else if (flag == DELTAS_AND_COUNTS || flag == DELTAS) {
-                    long bins = VarEncodingHelper.decodeUnsignedVarLong(in);
+                    long bins = in.unsignedVarLong();
                     long index = 0;
                     for (long i = 0; i != bins; i++) {
-                        index += VarEncodingHelper.decodeSignedVarLong(in);
-                        double c = flag == DELTAS ? 1 : VarEncodingHelper.decodeVarDouble(in);
+                        index += in.signedVarLong();
+                        double c = flag == DELTAS ? 1 : in.varDouble();
                         if (c != 0) {
                             bin(Math.toIntExact(index), sign * c);
                         }
                     }
                 } else if (flag == CONTIGUOUS) {
-                    long bins = VarEncodingHelper.decodeUnsignedVarLong(in);
-                    long index = VarEncodingHelper.decodeSignedVarLong(in);
-                    long delta = VarEncodingHelper.decodeSignedVarLong(in);
+                    long bins = in.unsignedVarLong();
+                    long index = in.signedVarLong();
+                    long delta = in.signedVarLong();
                     for (long i = 0; i != bins; i++, index += delta) {
-                        double c = VarEncodingHelper.decodeVarDouble(in);
+                        double c = in.varDouble();
                         if (c != 0) {
                             bin(Math.toIntExact(index), sign * c);
                         }
@@ -356,7 +358,7 @@ final class SketchBins {
                 while (in.hasRemaining()) {
                     byte flag = in.readByte();
                     if (flag == ZERO_FLAG) {
-                        s.zero += VarEncodingHelper.decodeVarDouble(in);
+                        s.zero += in.varDouble();
                     } else if ((flag == DELTAS_AND_COUNTS || flag == DELTAS || flag == CONTIGUOUS) && s.index == null) {
                         if (!s.read(flag, in)) {
                             return ofDense(sketch);
@@ -391,25 +393,25 @@ final class SketchBins {
 
         /** One store's bins; false if they are not in ascending order. */
         private boolean read(byte flag, Reader in) throws IOException {
-            long n = VarEncodingHelper.decodeUnsignedVarLong(in);
+            long n = in.unsignedVarLong();
             int capacity = (int) Math.max(0, Math.min(n, 1 << 16));
             index = new int[capacity];
             count = new double[capacity];
             boolean sorted = true;
             if (flag == CONTIGUOUS) {
-                long at = VarEncodingHelper.decodeSignedVarLong(in);
-                long delta = VarEncodingHelper.decodeSignedVarLong(in);
+                long at = in.signedVarLong();
+                long delta = in.signedVarLong();
                 sorted = delta > 0 || n <= 1;
                 for (long i = 0; i != n; i++, at += delta) {
-                    put(Math.toIntExact(at), VarEncodingHelper.decodeVarDouble(in));
+                    put(Math.toIntExact(at), in.varDouble());
                 }
             } else {
                 long at = 0;
                 for (long i = 0; i != n; i++) {
-                    long d = VarEncodingHelper.decodeSignedVarLong(in);
+                    long d = in.signedVarLong();
                     sorted &= i == 0 || d > 0;
                     at += d;
-                    put(Math.toIntExact(at), flag == DELTAS ? 1 : VarEncodingHelper.decodeVarDouble(in));
+                    put(Math.toIntExact(at), flag == DELTAS ? 1 : in.varDouble());
                 }
             }
             return sorted;
@@ -444,6 +446,32 @@ final class SketchBins {
             bytes = sketch;
             pos = MAPPING_BYTES.length;
             return this;
+        }
+
+        /**
+         * The library's decoders, with its one-byte forms (small counts and index deltas, most of
+         * a sketch's bytes) read off a table: the same values.
+         */
+        double varDouble() throws IOException {
+            if (pos < bytes.length && bytes[pos] >= 0) {
+                return ONE_BYTE_DOUBLES[bytes[pos++]];
+            }
+            return VarEncodingHelper.decodeVarDouble(this);
+        }
+
+        long unsignedVarLong() throws IOException {
+            if (pos < bytes.length && bytes[pos] >= 0) {
+                return bytes[pos++];
+            }
+            return VarEncodingHelper.decodeUnsignedVarLong(this);
+        }
+
+        long signedVarLong() throws IOException {
+            if (pos < bytes.length && bytes[pos] >= 0) {
+                long v = bytes[pos++];
+                return (v >>> 1) ^ -(v & 1); // zig-zag, as the library
+            }
+            return VarEncodingHelper.decodeSignedVarLong(this);
         }
 
         @Override
@@ -484,6 +512,19 @@ final class SketchBins {
             }
             return bytes;
         }
+    }
+
+    private static double[] oneByteDoubles() {
+        double[] out = new double[128];
+        try {
+            for (int b = 0; b < 128; b++) {
+                out[b] = VarEncodingHelper.decodeVarDouble(
+                        com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput.wrap(new byte[] {(byte) b}));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
     }
 
     private static byte[] mappingBytes() {

@@ -72,8 +72,9 @@ public class SloEvaluatorFunction
     private transient Map<String, SketchCache> sketchCaches;
     private transient ValueState<AlertState> firing;
     private transient ValueState<TailBaseline> tail;
-    private transient BucketStore minuteStore;
-    private transient BucketStore hourStore;
+    /** The minute and hour buckets through a per-element memo of what was read ({@link BucketReads}). */
+    private transient BucketReads minuteStore;
+    private transient BucketReads hourStore;
     private transient BucketStore runningCountStore;
 
     private transient io.llmslo.metrics.SeriesGauge seriesGauge;
@@ -124,8 +125,8 @@ public class SloEvaluatorFunction
         runningCountStore = adapt(runningCounts, TimeBuckets.MINUTE);
         firing = getRuntimeContext().getState(new ValueStateDescriptor<>("alerts", AlertState.class));
         tail = getRuntimeContext().getState(new ValueStateDescriptor<>("tail-baseline", TailBaseline.class));
-        minuteStore = adapt(minutes, TimeBuckets.MINUTE);
-        hourStore = adapt(hours, TimeBuckets.HOUR);
+        minuteStore = new BucketReads(adapt(minutes, TimeBuckets.MINUTE));
+        hourStore = new BucketReads(adapt(hours, TimeBuckets.HOUR));
     }
 
     @Override
@@ -144,6 +145,7 @@ public class SloEvaluatorFunction
         if (engine == null || b.minutes().isEmpty()) {
             return;
         }
+        forgetReads();
         SeriesProgress cum = orNew(progress.value(), SeriesProgress::new);
         long first = b.firstMinute();
         boolean late = cum.isLate(first);
@@ -272,6 +274,7 @@ public class SloEvaluatorFunction
     }
 
     private void fire(long at, OnTimerContext ctx, Collector<SloStatus> out) throws Exception {
+        forgetReads();
         SeriesProgress cum = progress.value();
         if (cum == null) {
             return;
@@ -422,7 +425,14 @@ public class SloEvaluatorFunction
         return value != null ? value : fresh.get();
     }
 
+    /** The bucket memos hold the previous element's series. */
+    private void forgetReads() {
+        minuteStore.reset();
+        hourStore.reset();
+    }
+
     private void clearAll() {
+        forgetReads();
         minutes.clear();
         hours.clear();
         runningCounts.clear();

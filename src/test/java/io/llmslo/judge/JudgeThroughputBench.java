@@ -66,8 +66,11 @@ import org.junit.jupiter.api.io.TempDir;
  * user's brokers and judge run elsewhere), with the CPU split by thread group (/proc/self/task for
  * the JVM's native threads, JMX for the Java ones, which keep their full names).
  *
- * <p>Soundness: discarded warm-up pairs over N/2 responses first ({@code bench.warmup}, 2: the JIT
- * compilers are still busy in the first full-size rounds otherwise), then the pairs in ABBA order (judge off
+ * <p>Soundness: discarded warm-up pairs over N/2 responses first, until the JIT compilers use
+ * under 5 % of a pair's CPU or {@code bench.warmup} (2) pairs ran: the JIT compilers take about
+ * a fifth of every job's CPU in this JVM, however many jobs ran before, so each run is also given
+ * per CPU second without them (a job that runs for days has long finished compiling). Then the
+ * pairs in ABBA order (judge off
  * first in odd rounds, decoupled first in even ones) so a drift of the machine falls on both; a
  * run starts when the previous job has stopped. {@code bench.inline=N} adds a run with the judge
  * inline (judge.decoupled: false) over N responses: what the decoupling removes; it is measured at
@@ -89,13 +92,16 @@ class JudgeThroughputBench {
     static final AtomicLong READ = new AtomicLong();
     /** Per evaluator subtask, the latest evaluation time it emitted. */
     static final AtomicLongArray EVALUATED = new AtomicLongArray(2);
+    /** Evaluations (status rows) of the running job. */
+    static final AtomicLong EVALUATIONS = new AtomicLong();
     static final ObjectMapper JSON = new ObjectMapper();
     static final long SPACING_MS = 1_000;
 
     @TempDir
     static Path tmp;
 
-    record Run(String name, long responses, double seconds, double cpuSeconds, Map<String, Double> cpu) {
+    record Run(String name, long responses, double seconds, double cpuSeconds, Map<String, Double> cpu,
+            long evaluations) {
         double rate() {
             return responses / seconds;
         }
@@ -109,14 +115,24 @@ class JudgeThroughputBench {
             return cpu.getOrDefault(BROKER, 0.0) + cpu.getOrDefault(JUDGE_SERVER, 0.0);
         }
 
+        double jitCpu() {
+            return cpu.getOrDefault(JIT, 0.0);
+        }
+
         /** Per CPU second of everything but the in-process broker and the judge test server. */
         double perCpuWithoutBroker() {
             return responses / (cpuSeconds - brokerCpu());
+        }
+
+        /** The same without the JIT compilers either: the steady state of a long-running job. */
+        double perCpuSteady() {
+            return responses / (cpuSeconds - brokerCpu() - jitCpu());
         }
     }
 
     static final String BROKER = "in-process Kafka broker";
     static final String JUDGE_SERVER = "judge test server (the hosted LLM's stand-in)";
+    static final String JIT = "JIT compiler threads";
 
     @Test
     void sloPathThroughputWithASlowJudgeAgainstJudgeOff() throws Exception {
@@ -139,9 +155,17 @@ class JudgeThroughputBench {
             server.always(new Reply(200, "{\"score\": 4, \"reason\": \"Fine.\"}", Map.of(), 2_000));
             String url = server.baseUrl("openai");
             String off = "judge: {enabled: false}";
+            // until the JIT compilers are nearly done or bench.warmup pairs ran. In this JVM they
+            // took ~20 % of every job's CPU however many jobs ran before (six warm-up pairs, 19-24 %
+            // each), so the table also gives each run's rate per CPU second without them
             for (int w = 1; w <= Integer.getInteger("bench.warmup", 2); w++) {
-                run("warm-up, judge off", warm, base, "bench.warmup", off);
-                run("warm-up, decoupled", warm, base, "bench.warmup", judge(url, true, "w" + w));
+                Run a = run("warm-up, judge off", warm, base, "bench.warmup", off);
+                Run b = run("warm-up, decoupled", warm, base, "bench.warmup", judge(url, true, "w" + w));
+                double jit = (a.jitCpu() + b.jitCpu()) / (a.cpuSeconds() + b.cpuSeconds());
+                System.out.printf("[bench judge] warm-up pair %d: JIT compilers %.0f %% of the CPU%n", w, 100 * jit);
+                if (jit < 0.05) {
+                    break;
+                }
             }
             for (int round = 1; round <= rounds; round++) {
                 String dec = judge(url, true, "" + round);
@@ -167,16 +191,18 @@ class JudgeThroughputBench {
 
     static void report(int n, List<Run> runs) {
         System.out.printf("%n[bench judge] %d responses, 5 %% sampled, judge 2 s per call, 10 calls/s, p=2, heap state%n", n);
-        System.out.printf("%-26s %12s %10s %14s %20s %10s%n", "run", "responses/s", "CPU s", "per CPU s",
-                "w/o broker, server", "broker, server CPU s");
+        System.out.printf("%-26s %11s %7s %10s %19s %15s %8s %7s %11s%n", "run", "responses/s", "CPU s", "per CPU s",
+                "w/o broker, server", "and w/o JIT", "broker+", "JIT", "evaluations");
         for (Run r : runs) {
-            System.out.printf("%-26s %12.0f %10.2f %14.0f %20.0f %10.2f%n", r.name(), r.rate(), r.cpuSeconds(),
-                    r.perCpu(), r.perCpuWithoutBroker(), r.brokerCpu());
+            System.out.printf("%-26s %11.0f %7.2f %10.0f %19.0f %15.0f %8.2f %7.2f %11d%n", r.name(), r.rate(),
+                    r.cpuSeconds(), r.perCpu(), r.perCpuWithoutBroker(), r.perCpuSteady(), r.brokerCpu(), r.jitCpu(),
+                    r.evaluations());
         }
         List<Double> wall = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
         List<Double> noBroker = new ArrayList<>();
-        double[] sum = new double[6];
+        List<Double> steady = new ArrayList<>();
+        double[] sum = new double[8];
         for (int i = 0; i + 1 < runs.size(); i += 2) {
             Run off = runs.get(i);
             Run dec = runs.get(i + 1);
@@ -186,6 +212,9 @@ class JudgeThroughputBench {
             wall.add(dec.rate() / off.rate());
             cpu.add(dec.perCpu() / off.perCpu());
             noBroker.add(dec.perCpuWithoutBroker() / off.perCpuWithoutBroker());
+            steady.add(dec.perCpuSteady() / off.perCpuSteady());
+            sum[6] += off.cpuSeconds() - off.brokerCpu() - off.jitCpu();
+            sum[7] += dec.cpuSeconds() - dec.brokerCpu() - dec.jitCpu();
             sum[0] += off.rate();
             sum[1] += dec.rate();
             sum[2] += off.cpuSeconds();
@@ -194,10 +223,11 @@ class JudgeThroughputBench {
             sum[5] += dec.cpuSeconds() - dec.brokerCpu();
         }
         System.out.printf("decoupled / off, pair by pair: wall %s (median %.2f), per CPU s %s (median %.2f), "
-                        + "per CPU s w/o broker and judge server %s (median %.2f)%n",
-                fmt(wall), median(wall), fmt(cpu), median(cpu), fmt(noBroker), median(noBroker));
-        System.out.printf("ratio of means: wall %.2f, per CPU s %.2f, per CPU s w/o broker and judge server %.2f%n",
-                sum[1] / sum[0], sum[2] / sum[3], sum[4] / sum[5]);
+                        + "per CPU s w/o broker and judge server %s (median %.2f), and w/o JIT %s (median %.2f)%n",
+                fmt(wall), median(wall), fmt(cpu), median(cpu), fmt(noBroker), median(noBroker), fmt(steady),
+                median(steady));
+        System.out.printf("ratio of means: wall %.2f, per CPU s %.2f, per CPU s w/o broker and judge server %.2f, "
+                + "and w/o JIT %.2f%n", sum[1] / sum[0], sum[2] / sum[3], sum[4] / sum[5], sum[6] / sum[7]);
         // CPU by thread group, mean over the rounds, in µs per response
         Map<String, double[]> groups = new TreeMap<>();
         int pairs = wall.size();
@@ -306,6 +336,7 @@ class JudgeThroughputBench {
         public SloStatus map(SloStatus s) {
             int i = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
             EVALUATED.accumulateAndGet(i, s.evalTime(), Math::max);
+            EVALUATIONS.incrementAndGet();
             return s;
         }
     }
@@ -318,6 +349,7 @@ class JudgeThroughputBench {
         long last = base.toEpochMilli() + SPACING_MS * (n - 1);
         long done = Math.floorDiv(last, interval) * interval + interval;
         READ.set(0);
+        EVALUATIONS.set(0);
         EVALUATED.set(0, Long.MIN_VALUE);
         EVALUATED.set(1, Long.MIN_VALUE);
         JobClient job = env.executeAsync(name);
@@ -350,7 +382,7 @@ class JudgeThroughputBench {
                 cpu.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(14)
                         .forEach(e -> System.out.printf("  %7.2f  %s%n", e.getValue(), e.getKey()));
             }
-            return new Run(name, n, (t1 - t0) / 1e9, after.process - before.process, cpu);
+            return new Run(name, n, (t1 - t0) / 1e9, after.process - before.process, cpu, EVALUATIONS.get());
         } finally {
             stop(job);
         }
@@ -372,7 +404,7 @@ class JudgeThroughputBench {
             }
             CpuSnapshot after = CpuSnapshot.take();
             return new Run(name, Math.round(0.65 * n), (System.nanoTime() - t0) / 1e9, after.process - before.process,
-                    after.minus(before));
+                    after.minus(before), EVALUATIONS.get());
         } finally {
             stop(job);
         }
@@ -455,7 +487,7 @@ class JudgeThroughputBench {
 
     static String nativeGroup(String comm) {
         if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
-            return "JIT compiler threads";
+            return JIT;
         }
         if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
             return "GC threads";
