@@ -39,6 +39,9 @@ final class SketchBins {
     private static final int MIN_CAPACITY = 64;
     /** What the library decodes a one-byte var-double (high bit clear) to. */
     private static final double[] ONE_BYTE_DOUBLES = oneByteDoubles();
+    /** Bin values by index + VALUES_FROM: the tail verdict compares every bin of every minute. */
+    private static final int VALUES_FROM = 2048;
+    private static final double[] VALUES = values();
     /** The longest var-int or var-double the library writes. */
     private static final int VAR_MAX = 9;
 
@@ -254,7 +257,7 @@ final class SketchBins {
         long above = 0;
         for (int i = 0; i < s.bins; i++) {
             total += s.count[i];
-            if (MAPPING.value(s.index[i]) > threshold) {
+            if (valueOf(s.index[i]) > threshold) {
                 above += Math.round(s.count[i]);
             }
         }
@@ -512,6 +515,20 @@ final class SketchBins {
             }
             return bytes;
         }
+    }
+
+    /** {@code MAPPING.value(index)}: from a table over the usual indexes (values 1e-9..1e9). */
+    static double valueOf(int index) {
+        int i = index + VALUES_FROM;
+        return i >= 0 && i < VALUES.length ? VALUES[i] : MAPPING.value(index);
+    }
+
+    private static double[] values() {
+        double[] out = new double[2 * VALUES_FROM];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = MAPPING.value(i - VALUES_FROM);
+        }
+        return out;
     }
 
     private static double[] oneByteDoubles() {

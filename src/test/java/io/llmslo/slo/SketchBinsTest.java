@@ -127,6 +127,9 @@ class SketchBinsTest {
             assertThat(SketchBins.countAbove(s, threshold)).isEqualTo(libraryCountAbove(s, threshold));
         }
         assertThat(SketchBins.countAbove(null, 1)).containsExactly(0, 0);
+        for (int index = -5000; index <= 5000; index++) {
+            assertThat(SketchBins.valueOf(index)).isEqualTo(SketchBins.MAPPING.value(index));
+        }
     }
 
     @Test
