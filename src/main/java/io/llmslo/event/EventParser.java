@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Serializable;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -91,18 +89,9 @@ public final class EventParser implements Serializable {
                     .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, false)
                     .configure(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS, false)
                     .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true)
-                    .nodeFactory(new RecordNodes())
                     .build();
         }
         return mapper;
-    }
-
-    /** Objects whose fields are a {@link FieldMap}, not a LinkedHashMap. */
-    private static final class RecordNodes extends JsonNodeFactory {
-        @Override
-        public ObjectNode objectNode() {
-            return new ObjectNode(this, new FieldMap());
-        }
     }
 
     /** Signals a validation failure inside the parser; never leaves this class. */
