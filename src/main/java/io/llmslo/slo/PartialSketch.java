@@ -1,7 +1,5 @@
 package io.llmslo.slo;
 
-import com.datadoghq.sketch.ddsketch.encoding.BinEncodingMode;
-import com.datadoghq.sketch.ddsketch.encoding.Flag;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import com.datadoghq.sketch.ddsketch.encoding.Output;
 import com.datadoghq.sketch.ddsketch.encoding.VarEncodingHelper;
@@ -25,15 +23,15 @@ import java.util.Arrays;
  */
 final class PartialSketch {
 
-    private static final IndexMapping MAPPING = QuantileSketches.empty().getIndexMapping();
+    private static final IndexMapping MAPPING = SketchFormat.MAPPING;
     /** The mapping as DDSketch.encode writes it first. */
-    private static final byte[] MAPPING_BYTES = mappingBytes();
+    private static final byte[] MAPPING_BYTES = SketchFormat.MAPPING_BYTES;
     /** As DDSketch: values at or below it count as zero. */
     private static final double MIN_INDEXED = Math.max(0, MAPPING.minIndexableValue());
     private static final double MAX_INDEXED = MAPPING.maxIndexableValue();
-    private static final byte SPARSE_FLAG = marker(BinEncodingMode.INDEX_DELTAS_AND_COUNTS);
-    private static final byte DENSE_FLAG = marker(BinEncodingMode.CONTIGUOUS_COUNTS);
-    private static final byte ZERO_FLAG = marker(Flag.ZERO_COUNT);
+    private static final byte SPARSE_FLAG = SketchFormat.DELTAS_AND_COUNTS;
+    private static final byte DENSE_FLAG = SketchFormat.CONTIGUOUS;
+    private static final byte ZERO_FLAG = SketchFormat.ZERO_FLAG;
 
     private int[] indexes = new int[4];
     private int[] counts = new int[4];
@@ -182,29 +180,5 @@ final class PartialSketch {
         public void writeByte(byte b) {
             bytes[pos++] = b;
         }
-    }
-
-    private static byte[] mappingBytes() {
-        GrowingByteArrayOutput out = GrowingByteArrayOutput.withDefaultInitialCapacity();
-        try {
-            MAPPING.encode(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.trimmedCopy();
-    }
-
-    private static byte marker(BinEncodingMode mode) {
-        return marker(mode.toFlag(Flag.Type.POSITIVE_STORE));
-    }
-
-    private static byte marker(Flag flag) {
-        GrowingByteArrayOutput out = GrowingByteArrayOutput.withInitialCapacity(1);
-        try {
-            flag.encode(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.trimmedCopy()[0];
     }
 }

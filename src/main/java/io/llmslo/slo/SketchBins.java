@@ -1,8 +1,5 @@
 package io.llmslo.slo;
 
-import com.datadoghq.sketch.ddsketch.encoding.BinEncodingMode;
-import com.datadoghq.sketch.ddsketch.encoding.Flag;
-import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import com.datadoghq.sketch.ddsketch.encoding.Input;
 import com.datadoghq.sketch.ddsketch.encoding.Output;
 import com.datadoghq.sketch.ddsketch.encoding.VarEncodingHelper;
@@ -30,12 +27,12 @@ import java.util.Arrays;
  */
 final class SketchBins {
 
-    static final IndexMapping MAPPING = QuantileSketches.empty().getIndexMapping();
-    private static final byte[] MAPPING_BYTES = mappingBytes();
-    private static final byte ZERO_FLAG = marker(Flag.ZERO_COUNT);
-    private static final byte DELTAS_AND_COUNTS = marker(BinEncodingMode.INDEX_DELTAS_AND_COUNTS);
-    private static final byte DELTAS = marker(BinEncodingMode.INDEX_DELTAS);
-    private static final byte CONTIGUOUS = marker(BinEncodingMode.CONTIGUOUS_COUNTS);
+    static final IndexMapping MAPPING = SketchFormat.MAPPING;
+    private static final byte[] MAPPING_BYTES = SketchFormat.MAPPING_BYTES;
+    private static final byte ZERO_FLAG = SketchFormat.ZERO_FLAG;
+    private static final byte DELTAS_AND_COUNTS = SketchFormat.DELTAS_AND_COUNTS;
+    private static final byte DELTAS = SketchFormat.DELTAS;
+    private static final byte CONTIGUOUS = SketchFormat.CONTIGUOUS;
     private static final int MIN_CAPACITY = 64;
     /** What the library decodes a one-byte var-double (high bit clear) to. */
     private static final double[] ONE_BYTE_DOUBLES = oneByteDoubles();
@@ -542,29 +539,5 @@ final class SketchBins {
             throw new UncheckedIOException(e);
         }
         return out;
-    }
-
-    private static byte[] mappingBytes() {
-        GrowingByteArrayOutput out = GrowingByteArrayOutput.withDefaultInitialCapacity();
-        try {
-            MAPPING.encode(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.trimmedCopy();
-    }
-
-    private static byte marker(BinEncodingMode mode) {
-        return marker(mode.toFlag(Flag.Type.POSITIVE_STORE));
-    }
-
-    private static byte marker(Flag flag) {
-        GrowingByteArrayOutput out = GrowingByteArrayOutput.withInitialCapacity(1);
-        try {
-            flag.encode(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.trimmedCopy()[0];
     }
 }
