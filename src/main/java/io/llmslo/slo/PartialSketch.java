@@ -1,7 +1,5 @@
 package io.llmslo.slo;
 
-import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
-import com.datadoghq.sketch.ddsketch.encoding.Output;
 import com.datadoghq.sketch.ddsketch.encoding.VarEncodingHelper;
 import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
 import java.io.IOException;
@@ -127,7 +125,7 @@ final class PartialSketch {
             }
             length += 1 + (int) store;
         }
-        Bytes out = new Bytes(length);
+        SketchFormat.Bytes out = new SketchFormat.Bytes(length);
         try {
             System.arraycopy(MAPPING_BYTES, 0, out.bytes, 0, MAPPING_BYTES.length);
             out.pos = MAPPING_BYTES.length;
@@ -161,24 +159,6 @@ final class PartialSketch {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (out.pos != length) {
-            throw new IllegalStateException("sketch length " + out.pos + " != " + length);
-        }
-        return out.bytes;
-    }
-
-    /** An exactly sized output: no growth, no trimmed copy. */
-    private static final class Bytes implements Output {
-        final byte[] bytes;
-        int pos;
-
-        Bytes(int length) {
-            bytes = new byte[length];
-        }
-
-        @Override
-        public void writeByte(byte b) {
-            bytes[pos++] = b;
-        }
+        return out.done();
     }
 }

@@ -1,7 +1,6 @@
 package io.llmslo.slo;
 
 import com.datadoghq.sketch.ddsketch.encoding.Input;
-import com.datadoghq.sketch.ddsketch.encoding.Output;
 import com.datadoghq.sketch.ddsketch.encoding.VarEncodingHelper;
 import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
 import java.io.EOFException;
@@ -157,7 +156,7 @@ final class SketchBins {
         }
         boolean contiguous = dense <= sparse;
         long store = min > max ? 0 : 1 + (contiguous ? dense : sparse + VarEncodingHelper.unsignedVarLongEncodedLength(bins));
-        Bytes out = new Bytes(length(zero) + (int) store);
+        SketchFormat.Bytes out = new SketchFormat.Bytes(length(zero) + (int) store);
         try {
             writeHead(out, zero);
             if (min <= max && contiguous) {
@@ -210,7 +209,7 @@ final class SketchBins {
             }
         }
         // at most 9 bytes per var-int and per count: written once into a bound, then trimmed
-        Bytes out = new Bytes(MAPPING_BYTES.length + 2 * (1 + VAR_MAX) + 2 * VAR_MAX * n);
+        SketchFormat.Bytes out = new SketchFormat.Bytes(MAPPING_BYTES.length + 2 * (1 + VAR_MAX) + 2 * VAR_MAX * n);
         try {
             writeHead(out, x.zero + y.zero);
             if (n > 0) {
@@ -335,7 +334,7 @@ final class SketchBins {
         return MAPPING_BYTES.length + (zero != 0 ? 1 + VarEncodingHelper.varDoubleEncodedLength(zero) : 0);
     }
 
-    private static void writeHead(Bytes out, double zero) throws IOException {
+    private static void writeHead(SketchFormat.Bytes out, double zero) throws IOException {
         System.arraycopy(MAPPING_BYTES, 0, out.bytes, 0, MAPPING_BYTES.length);
         out.pos = MAPPING_BYTES.length;
         if (zero != 0) {
@@ -485,32 +484,6 @@ final class SketchBins {
                 throw new EOFException();
             }
             return bytes[pos++];
-        }
-    }
-
-    /** An exactly sized output. */
-    private static final class Bytes implements Output {
-        final byte[] bytes;
-        int pos;
-
-        Bytes(int length) {
-            bytes = new byte[length];
-        }
-
-        @Override
-        public void writeByte(byte b) {
-            bytes[pos++] = b;
-        }
-
-        byte[] trimmed() {
-            return pos == bytes.length ? bytes : Arrays.copyOf(bytes, pos);
-        }
-
-        byte[] done() {
-            if (pos != bytes.length) {
-                throw new IllegalStateException("sketch length " + pos + " != " + bytes.length);
-            }
-            return bytes;
         }
     }
 

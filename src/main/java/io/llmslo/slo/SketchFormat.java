@@ -3,9 +3,11 @@ package io.llmslo.slo;
 import com.datadoghq.sketch.ddsketch.encoding.BinEncodingMode;
 import com.datadoghq.sketch.ddsketch.encoding.Flag;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
+import com.datadoghq.sketch.ddsketch.encoding.Output;
 import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 /**
  * The fixed parts of the DDSketch bytes the job writes ({@link QuantileSketches}' mapping, a
@@ -48,5 +50,31 @@ final class SketchFormat {
             throw new UncheckedIOException(e);
         }
         return out.trimmedCopy()[0];
+    }
+
+    /** An output of a length computed beforehand: no growth; {@link #done} checks the length. */
+    static final class Bytes implements Output {
+        final byte[] bytes;
+        int pos;
+
+        Bytes(int length) {
+            bytes = new byte[length];
+        }
+
+        @Override
+        public void writeByte(byte b) {
+            bytes[pos++] = b;
+        }
+
+        byte[] trimmed() {
+            return pos == bytes.length ? bytes : Arrays.copyOf(bytes, pos);
+        }
+
+        byte[] done() {
+            if (pos != bytes.length) {
+                throw new IllegalStateException("sketch length " + pos + " != " + bytes.length);
+            }
+            return bytes;
+        }
     }
 }
