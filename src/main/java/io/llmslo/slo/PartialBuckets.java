@@ -39,6 +39,15 @@ public final class PartialBuckets {
         /** quality.judge_high pair observations (JudgeCorrection): not in n/good. */
         io.llmslo.ppi.PpiMoments pairs;
 
+        /** Counts one observation (its sketch value is the caller's: the paths differ there). */
+        void count(Observation o) {
+            n++;
+            if (o.good()) {
+                good++;
+            }
+            maxT = Math.max(maxT, o.t());
+        }
+
         /** Adds a cell's partial (no pairs: those fold per cohort). */
         void absorb(Open cell) {
             n += cell.n;
@@ -259,11 +268,7 @@ public final class PartialBuckets {
                 openOf(byCohort, cohort, slot);
             }
         }
-        p.n++;
-        if (o.good()) {
-            p.good++;
-        }
-        p.maxT = Math.max(p.maxT, o.t());
+        p.count(o);
         if (sketch) {
             if (p.sketch == null) {
                 p.sketch = new PartialSketch();
@@ -276,11 +281,7 @@ public final class PartialBuckets {
     private void foldPerCohort(Open[][] byCohort, Cell cell, int slot, Observation o, boolean sketch) {
         for (int cohort : cell.cohorts()) {
             Open p = openOf(byCohort, cohort, slot);
-            p.n++;
-            if (o.good()) {
-                p.good++;
-            }
-            p.maxT = Math.max(p.maxT, o.t());
+            p.count(o);
             if (sketch) {
                 if (p.sketch == null) {
                     // a partial holds a few values: kept as a sparse store's bins; from DENSE_FROM

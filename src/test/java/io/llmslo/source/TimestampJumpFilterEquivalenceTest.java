@@ -51,32 +51,26 @@ class TimestampJumpFilterEquivalenceTest {
     }
 
     static List<Envelope> run(TimestampJumpFilter f, List<Envelope> in, int burst) {
-        List<Envelope> out = new ArrayList<>();
-        for (int i = 0; i < in.size(); i++) {
-            f.offer(in.get(i), ("{\"i\":" + i + "}").getBytes());
-            if (i % burst == burst - 1) {
-                for (Envelope e; (e = f.poll(false)) != null; ) {
-                    out.add(e);
-                }
-            }
-        }
-        for (Envelope e; (e = f.poll(true)) != null; ) {
-            out.add(e);
-        }
-        return out;
+        return drive(f::offer, f::poll, in, burst);
     }
 
     static List<Envelope> runReference(ReferenceJumpFilter f, List<Envelope> in, int burst) {
+        return drive(f::offer, f::poll, in, burst);
+    }
+
+    /** Offers every envelope, polling after each burst of them and to the end after the last. */
+    private static List<Envelope> drive(java.util.function.BiConsumer<Envelope, byte[]> offer,
+            java.util.function.Function<Boolean, Envelope> poll, List<Envelope> in, int burst) {
         List<Envelope> out = new ArrayList<>();
         for (int i = 0; i < in.size(); i++) {
-            f.offer(in.get(i), ("{\"i\":" + i + "}").getBytes());
+            offer.accept(in.get(i), ("{\"i\":" + i + "}").getBytes());
             if (i % burst == burst - 1) {
-                for (Envelope e; (e = f.poll(false)) != null; ) {
+                for (Envelope e; (e = poll.apply(false)) != null; ) {
                     out.add(e);
                 }
             }
         }
-        for (Envelope e; (e = f.poll(true)) != null; ) {
+        for (Envelope e; (e = poll.apply(true)) != null; ) {
             out.add(e);
         }
         return out;
