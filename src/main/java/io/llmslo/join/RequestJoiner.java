@@ -17,17 +17,29 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.Output;
 import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -39,7 +51,8 @@ import org.apache.flink.util.OutputTag;
  *   <li>Response: emits the availability, latency, cost and refusal observations at once; a
  *       second response with the same id is a {@code duplicate} dead letter.
  *   <li>Acceptance: the first negative signal within the acceptance window makes it bad at the
- *       signal's time; otherwise an event-time timer at {@code ts + window} makes it good.
+ *       signal's time; otherwise it is good at {@code ts + window}, emitted when the watermark
+ *       passes {@code ts + window + allowed lateness} (the window has closed).
  *   <li>Ratings: each rater's rating yields a {@code quality.human_useful} observation at the
  *       rating's time, and is forwarded for judge calibration.
  *   <li>Signals and ratings that arrive before their response wait in state; if the response
@@ -51,12 +64,18 @@ import org.apache.flink.util.OutputTag;
  *   <li>Other records behind the watermark by more than the allowed lateness are {@code late}.
  * </ul>
  *
- * All state of a request is dropped by a timer {@code max_rating_delay} after it. A request has
- * one timer at a time: a successful response's expiry timer is set when its acceptance is decided
- * (the acceptance timer fires or a negative signal comes), so the two never race within one
- * watermark step. Run by {@link #operator} (as the job does), an answered request's expiry timer
- * lives in a timer service of its own ({@value #EXPIRY_TIMERS}) and drops the state without
- * reading it: one state read less per request (with RocksDB, a lookup of a value days old).
+ * All state of a request is dropped by a timer {@code max_rating_delay} after it. An answered
+ * request's expiry timer is set at its response and lives in a timer service of its own
+ * ({@value #EXPIRY_TIMERS}) that drops the state without reading it; it is the request's only
+ * timer. The open acceptance windows are not timers nor keyed state: the operator keeps them in
+ * memory ({@link PendingAcceptances}, in operator state at a checkpoint) and releases the good
+ * verdicts as its watermark passes them, so a successful request costs one state read and one
+ * write at its response and nothing when its window closes. Must run in {@link #operator}.
+ *
+ * <p>A negative signal counts while the window is open: while the watermark is before
+ * {@code ts + window + allowed lateness}, the instant at which the verdict is released. After a
+ * restore the watermark restarts from nothing, so the watermark a snapshot was taken at stands in
+ * for it (per key group) until it is passed: a window that had closed stays closed.
  */
 public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observation> {
 
@@ -87,8 +106,9 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
             + " signals held for a request whose response has not arrived";
 
     private transient ValueState<RequestState> request;
-    /** Set by {@link #operator}; without it (a plain KeyedProcessOperator) expiry uses the user timers. */
+    /** Set by {@link #operator} (the function does not run without it). */
     private transient InternalTimerService<VoidNamespace> expiryTimers;
+    private transient Operator operator;
 
     public RequestJoiner(ObservationFactory observations, Duration acceptanceWindow,
             Duration maxRatingDelay, Duration allowedLateness) {
@@ -119,6 +139,10 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
 
     @Override
     public void open(OpenContext ctx) {
+        if (operator == null) {
+            throw new IllegalStateException("RequestJoiner runs in RequestJoiner.operator(...), which keeps "
+                    + "the open acceptance windows");
+        }
         request = getRuntimeContext().getState(new ValueStateDescriptor<>("request", RequestState.class));
     }
 
@@ -139,7 +163,7 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
             case RESPONSE -> onResponse(e, st, ctx, out);
             case FEEDBACK, RATING, SCORE -> {
                 if (st != null && st.responded) {
-                    if (onSignal(e, st, ctx, out)) {
+                    if (onSignal(e, st, ctx, out, false)) {
                         request.update(st); // most signals (positive, late, repeated) change nothing
                     }
                 } else {
@@ -176,23 +200,20 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
         st.dimsSchema = compactDims.schema();
         observations.onResponse(r, dims, out::collect);
         ctx.output(UNIQUE_RESPONSES, r);
-        // the request's state lives until its ratings can no longer arrive
+        // the request's state lives until its ratings can no longer arrive: its one timer
         st.expiry = r.ts() + maxRatingDelay + allowedLateness;
-        if (st.success) {
-            ctx.timerService().registerEventTimeTimer(acceptanceTimer(st));
-            if (!expiryDeferred(st)) {
-                ctx.timerService().registerEventTimeTimer(st.expiry); // the same timer: fire does both
-            }
-        } else {
-            expireAt(st.expiry, ctx.timerService());
-        }
+        expiryTimers.registerEventTimeTimer(VoidNamespace.INSTANCE, st.expiry);
         if (held && st.pending != null) {
-            // state existed before the response only because signals were held for it
+            // state existed before the response only because signals were held for it; they are
+            // decided before the window opens, so a held negative signal leaves nothing pending
             Envelope[] waiting = st.pending;
             st.pending = null;
             for (Envelope w : waiting) {
-                onSignal(w, st, ctx, out);
+                onSignal(w, st, ctx, out, true);
             }
+        }
+        if (st.success && !st.acceptanceDone && observations.countsAcceptance()) {
+            operator.pending.add(acceptanceDue(st), st.dims, st.dimsSchema, operator.keyGroup(ctx.getCurrentKey()));
         }
         request.update(st);
     }
@@ -217,9 +238,9 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
     }
 
     /** Returns whether the request's state changed. */
-    private boolean onSignal(Envelope e, RequestState st, Context ctx, Collector<Observation> out) {
+    private boolean onSignal(Envelope e, RequestState st, Context ctx, Collector<Observation> out, boolean held) {
         if (e.feedback() != null) {
-            return onFeedback(e.feedback(), st, ctx, out);
+            return onFeedback(e.feedback(), st, ctx, out, held);
         }
         if (e.score() != null) {
             return onScore(e, st, ctx);
@@ -227,7 +248,9 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
         return onRating(e, st, ctx, out);
     }
 
-    private boolean onFeedback(FeedbackEvent f, RequestState st, Context ctx, Collector<Observation> out) {
+    /** @param held a signal that waited for the response: decided before the window opens */
+    private boolean onFeedback(FeedbackEvent f, RequestState st, Context ctx, Collector<Observation> out,
+            boolean held) {
         // only success responses are valid for acceptance, and only the first negative signal counts
         if (!st.success || st.acceptanceDone || !f.signal().negative()) {
             return false;
@@ -235,11 +258,14 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
         if (f.ts() > st.ts + acceptanceWindow) {
             return false; // after the window the response was already accepted
         }
-        st.acceptanceDone = true;
-        ctx.timerService().deleteEventTimeTimer(acceptanceTimer(st));
-        if (expiryDeferred(st)) {
-            expireAt(st.expiry, ctx.timerService()); // after the watermark: the signal is not late
+        if (!held && observations.countsAcceptance()) {
+            int keyGroup = operator.keyGroup(ctx.getCurrentKey());
+            if (acceptanceDue(st) <= operator.watermark(keyGroup)) {
+                return false; // the window has closed: the acceptance was released
+            }
+            operator.pending.cancel(acceptanceDue(st), st.dims, st.dimsSchema, keyGroup);
         }
+        st.acceptanceDone = true;
         emit(out, observations.acceptance(f.ts(), dims(st), false));
         return true;
     }
@@ -293,19 +319,7 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
         if (st == null) {
             return;
         }
-        if (st.responded && st.success && !st.acceptanceDone && timestamp == acceptanceTimer(st)) {
-            st.acceptanceDone = true;
-            emit(out, observations.acceptance(st.ts + acceptanceWindow, dims(st), true));
-            if (expiryDeferred(st)) {
-                if (st.expiry <= ctx.timerService().currentWatermark()) {
-                    // one watermark step past both: the expiry timer would fire in this step
-                    request.clear();
-                    return;
-                }
-                expireAt(st.expiry, ctx.timerService());
-            }
-            request.update(st);
-        }
+        // only a request never answered has a user timer: its held signals' expiry
         if (timestamp == st.expiry) {
             if (!st.responded && st.pending != null) {
                 // only signals of a request never answered wait: after a response none do
@@ -318,26 +332,10 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
     }
 
     /**
-     * Whether a successful response's expiry timer waits for its acceptance to be decided: always,
-     * unless both timers fall on the same instant (acceptance window = max rating delay), where
-     * one timer does both.
-     */
-    private boolean expiryDeferred(RequestState st) {
-        return acceptanceTimer(st) != st.expiry;
-    }
-
-    /** An answered request's expiry timer, in the expiry timer service when there is one. */
-    private void expireAt(long t, TimerService timers) {
-        if (expiryTimers != null) {
-            expiryTimers.registerEventTimeTimer(VoidNamespace.INSTANCE, t);
-        } else {
-            timers.registerEventTimeTimer(t);
-        }
-    }
-
-    /**
-     * The joiner's operator: a {@link KeyedProcessOperator} with a second timer service for the
-     * expiry of answered requests, which only has to clear the request's state.
+     * The joiner's operator: a {@link KeyedProcessOperator} that keeps the open acceptance windows
+     * ({@link PendingAcceptances}, released on each watermark, in union operator state at a
+     * checkpoint with the watermark they were released up to) and has a second timer service for
+     * the expiry of answered requests, which only has to clear the request's state.
      */
     public static KeyedProcessOperator<String, Envelope, Observation> operator(RequestJoiner joiner) {
         return new Operator(joiner);
@@ -346,14 +344,68 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
     static final class Operator extends KeyedProcessOperator<String, Envelope, Observation> {
         private static final long serialVersionUID = 1L;
 
+        /** Union state: a restore hands every subtask all snapshots; each keeps its key groups' part. */
+        private static final ListStateDescriptor<byte[]> PENDING =
+                new ListStateDescriptor<>("pending-acceptances", BytePrimitiveArraySerializer.INSTANCE);
+
+        transient PendingAcceptances pending;
+        private transient ListState<byte[]> pendingState;
+        /** The watermark the pending acceptances were released up to. */
+        private transient long released;
+        /** After a restore: per local key group, the watermark its previous owner had released up to. */
+        private transient long[] restored;
+        /** The largest of {@link #restored}: once {@link #released} passes it, restored watermarks are moot. */
+        private transient long restoredMax;
+        private transient int maxParallelism;
+        private transient int firstKeyGroup;
+        private transient int lastKeyGroup;
+        private transient StreamRecord<Observation> reuse;
+
         Operator(RequestJoiner joiner) {
             super(joiner);
         }
 
         @Override
+        public void initializeState(StateInitializationContext context) throws Exception {
+            super.initializeState(context);
+            TaskInfo task = getRuntimeContext().getTaskInfo();
+            maxParallelism = task.getMaxNumberOfParallelSubtasks();
+            KeyGroupRange range = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(maxParallelism,
+                    task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
+            firstKeyGroup = range.getStartKeyGroup();
+            lastKeyGroup = range.getEndKeyGroup();
+            pending = new PendingAcceptances();
+            released = Long.MIN_VALUE;
+            restoredMax = Long.MIN_VALUE;
+            pendingState = context.getOperatorStateStore().getUnionListState(PENDING);
+            if (context.isRestored()) {
+                restored = new long[lastKeyGroup - firstKeyGroup + 1];
+                java.util.Arrays.fill(restored, Long.MIN_VALUE);
+                for (byte[] snapshot : pendingState.get()) {
+                    PendingAcceptances.Restored r = pending.read(new DataInputDeserializer(snapshot),
+                            firstKeyGroup, lastKeyGroup);
+                    for (int kg = Math.max(r.from(), firstKeyGroup); kg <= Math.min(r.to(), lastKeyGroup); kg++) {
+                        restored[kg - firstKeyGroup] = r.watermark();
+                        restoredMax = Math.max(restoredMax, r.watermark());
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void snapshotState(StateSnapshotContext context) throws Exception {
+            super.snapshotState(context);
+            DataOutputSerializer out = new DataOutputSerializer(64 + 16 * pending.size());
+            pending.write(out, released, firstKeyGroup, lastKeyGroup);
+            pendingState.update(java.util.List.of(out.getCopyOfBuffer()));
+        }
+
+        @Override
         public void open() throws Exception {
-            super.open();
             RequestJoiner joiner = (RequestJoiner) userFunction;
+            joiner.operator = this;
+            reuse = new StreamRecord<>(null);
+            super.open();
             joiner.expiryTimers = getInternalTimerService(EXPIRY_TIMERS, VoidNamespaceSerializer.INSTANCE,
                     new Triggerable<String, VoidNamespace>() {
                         @Override
@@ -366,11 +418,44 @@ public class RequestJoiner extends KeyedProcessFunction<String, Envelope, Observ
                         public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {}
                     });
         }
+
+        /** The windows the watermark has closed release their acceptances, then timers fire as before. */
+        @Override
+        public void processWatermark(Watermark mark) throws Exception {
+            long w = mark.getTimestamp();
+            if (w > released) {
+                released = w;
+                RequestJoiner joiner = (RequestJoiner) userFunction;
+                pending.releaseUpTo(w, (due, dims, schema) -> joiner.accept(due, dims, schema, output, reuse));
+            }
+            super.processWatermark(mark);
+        }
+
+        int keyGroup(String key) {
+            return KeyGroupRangeAssignment.assignToKeyGroup(key, maxParallelism);
+        }
+
+        /** The watermark that decides whether a window of this key group has closed. */
+        long watermark(int keyGroup) {
+            if (released >= restoredMax) {
+                return released;
+            }
+            return Math.max(released, restored[keyGroup - firstKeyGroup]);
+        }
     }
 
-    /** Fires once the watermark has passed the window's end by the allowed lateness. */
-    private long acceptanceTimer(RequestState st) {
+    /** The window has closed once the watermark reaches its end plus the allowed lateness. */
+    private long acceptanceDue(RequestState st) {
         return st.ts + acceptanceWindow + allowedLateness;
+    }
+
+    /** A released acceptance: good, at the window's end (DESIGN §2), in its request's cohorts. */
+    private void accept(long due, String[] dims, int dimsSchema, Output<StreamRecord<Observation>> out,
+            StreamRecord<Observation> reuse) {
+        Observation o = observations.acceptance(due - allowedLateness, compactDims.unpack(dims, dimsSchema), true);
+        if (o != null) {
+            out.collect(reuse.replace(o, due)); // stamped as the acceptance timer's output was
+        }
     }
 
     private static void emit(Collector<Observation> out, Observation o) {

@@ -16,7 +16,10 @@ public class RequestState {
     public String[] dims;
     /** Which dimension list {@code dims} was packed with. */
     public int dimsSchema;
-    /** Acceptance was decided (by a negative signal or the window closing). */
+    /**
+     * A negative signal decided the acceptance (bad). The window's closing is not recorded here:
+     * the joiner's watermark tells it ({@link RequestJoiner}).
+     */
     public boolean acceptanceDone;
     /** Event time at which all of this request's state is dropped. */
     public long expiry;

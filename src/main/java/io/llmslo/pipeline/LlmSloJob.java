@@ -25,10 +25,10 @@ import io.llmslo.slo.Observation;
 import io.llmslo.slo.ObservationFactory;
 import io.llmslo.slo.PartialBatch;
 import io.llmslo.slo.SloEvaluatorFunction;
+import io.llmslo.slo.SloEvaluatorOperator;
 import io.llmslo.slo.SloStatus;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.types.Either;
@@ -141,8 +141,6 @@ public final class LlmSloJob {
         if (pooledPairs != null) {
             toEvaluators = toEvaluators.union(pooledPairs);
         }
-        BroadcastStream<Either<Long, EvaluatorBroadcast.PooledPair>> progress =
-                toEvaluators.broadcast(SloEvaluatorFunction.PROGRESS, SloEvaluatorFunction.POOLED);
 
         // the global cohort cap (DESIGN §7b): first sightings of values (not events) → admission per
         // dimension in event time → decisions broadcast to the relabel before the evaluator's shuffle
@@ -159,10 +157,12 @@ public final class LlmSloJob {
 
         SingleOutputStreamOperator<SloStatus> statuses = capped
                 .keyBy(PartialBatch::key)
-                .connect(progress)
-                .process(new SloEvaluatorFunction(cfg.slo, cfg.output.historyInterval(),
-                        judge == null ? null : judge.correction()))
-                .name("slo-evaluator")
+                // the broadcast input as connect(broadcast(PROGRESS, POOLED)).process(…) wires it, with
+                // the operator that writes the series' values back before each barrier
+                .connect(toEvaluators.broadcast())
+                .transform("slo-evaluator", TypeInformation.of(SloStatus.class),
+                        new SloEvaluatorOperator(new SloEvaluatorFunction(cfg.slo, cfg.output.historyInterval(),
+                                judge == null ? null : judge.correction())))
                 .uid("slo-evaluator");
         // which cohort explains each alert needs the alerts of all cohorts of an SLO together
         DataStream<AlertEvent> alerts = statuses.getSideOutput(SloEvaluatorFunction.ALERTS)

@@ -71,6 +71,11 @@ public final class ObservationFactory implements Serializable {
         return Dimensions.of(r);
     }
 
+    /** Whether acceptance is an enabled SLO (the joiner keeps no window open otherwise). */
+    public boolean countsAcceptance() {
+        return catalog.enabled(SloCatalog.ACCEPTANCE);
+    }
+
     public Observation acceptance(long t, Map<String, String> dims, boolean accepted) {
         return catalog.enabled(SloCatalog.ACCEPTANCE)
                 ? Observation.ratio(SloCatalog.ACCEPTANCE, t, dims, accepted)

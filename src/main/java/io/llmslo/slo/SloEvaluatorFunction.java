@@ -61,6 +61,8 @@ public class SloEvaluatorFunction
     private final SloCatalog catalog;
     private final long interval;
     private final JudgeCorrection judgeCorrection;
+    /** Series whose values are kept on the heap ({@link SeriesValues}). */
+    private int valueCapacity = SeriesValues.DEFAULT_CAPACITY;
 
     private transient Map<String, SloEngine> engines;
     private transient MapState<Long, Bucket> minutes;
@@ -76,6 +78,9 @@ public class SloEvaluatorFunction
     private transient BucketReads minuteStore;
     private transient BucketReads hourStore;
     private transient BucketStore runningCountStore;
+
+    /** Progress, alert state and tail baseline, write-behind ({@link SeriesValues}). */
+    private transient SeriesValues values;
 
     private transient io.llmslo.metrics.SeriesGauge seriesGauge;
     /** The pooled pairs of this subtask (null without a judge correction), rebuilt from {@link #POOLED}. */
@@ -127,12 +132,79 @@ public class SloEvaluatorFunction
         tail = getRuntimeContext().getState(new ValueStateDescriptor<>("tail-baseline", TailBaseline.class));
         minuteStore = new BucketReads(adapt(minutes, TimeBuckets.MINUTE));
         hourStore = new BucketReads(adapt(hours, TimeBuckets.HOUR));
+        values = new SeriesValues(new SeriesValues.Store() {
+            @Override
+            public SeriesProgress readProgress() throws Exception {
+                return progress.value();
+            }
+
+            @Override
+            public AlertState readAlerts() throws Exception {
+                return firing.value();
+            }
+
+            @Override
+            public TailBaseline readTail() throws Exception {
+                return tail.value();
+            }
+
+            @Override
+            public void writeProgress(SeriesProgress p) throws Exception {
+                write(progress, p);
+            }
+
+            @Override
+            public void writeAlerts(AlertState a) throws Exception {
+                write(firing, a);
+            }
+
+            @Override
+            public void writeTail(TailBaseline t) throws Exception {
+                write(tail, t);
+            }
+        }, valueCapacity);
+    }
+
+    private static <T> void write(ValueState<T> state, T value) throws Exception {
+        if (value == null) {
+            state.clear();
+        } else {
+            state.update(value);
+        }
+    }
+
+    /** Keeps the values of at most this many series on the heap (tests: evictions); before open. */
+    SloEvaluatorFunction withValueCapacity(int series) {
+        this.valueCapacity = series;
+        return this;
+    }
+
+    /**
+     * From now on the series' small values are kept on the heap and written back under their key
+     * only before a barrier, at the end of input or on eviction ({@link SloEvaluatorOperator}).
+     */
+    void keepValues(SeriesValues.Keys keys) {
+        values.attach(keys);
+    }
+
+    /** Writes every changed value to keyed state (before a checkpoint barrier, at the end of input). */
+    void flushValues() throws Exception {
+        values.flush();
+    }
+
+    /** {state reads, state writes} of the series' small values so far (tests). */
+    long[] valueAccesses() {
+        return new long[] {values.stateReads(), values.stateWrites()};
     }
 
     @Override
     public void processElement(PartialBatch b, ReadOnlyContext ctx, Collector<SloStatus> out) throws Exception {
-        RecordGuard.run("slo-evaluator", "observations", b.firstMinute(), b::toString,
-                d -> ctx.output(RecordGuard.DEAD_LETTERS, d), () -> add(b, ctx));
+        try {
+            RecordGuard.run("slo-evaluator", "observations", b.firstMinute(), b::toString,
+                    d -> ctx.output(RecordGuard.DEAD_LETTERS, d), () -> add(b, ctx));
+        } finally {
+            values.settle();
+        }
     }
 
     /**
@@ -146,7 +218,8 @@ public class SloEvaluatorFunction
             return;
         }
         forgetReads();
-        SeriesProgress cum = orNew(progress.value(), SeriesProgress::new);
+        SeriesValues.Entry series = values.of(ctx.getCurrentKey());
+        SeriesProgress cum = orNew(values.progress(series), SeriesProgress::new);
         long first = b.firstMinute();
         boolean late = cum.isLate(first);
         if (late) {
@@ -154,17 +227,17 @@ public class SloEvaluatorFunction
         }
         // the trailing median is needed here only to judge late tail values (see SloEngine.add)
         boolean judgesTail = late && engine.definition().kind() == SloKind.TAIL_BLOWUP;
-        TailBaseline stored = judgesTail ? tail.value() : null;
+        TailBaseline stored = judgesTail ? values.tail(series) : null;
         TailBaseline baseline = judgesTail ? orNew(stored, TailBaseline::new) : null;
         long[] baselineBefore = tailOf(baseline);
         engine.add(b.minutes(), new SeriesState(minuteStore, hourStore, runningCountStore, cum, baseline, null, null));
-        updateTail(stored, baseline, baselineBefore);
+        updateTail(series, stored, baseline, baselineBefore);
         if (cum.cleanupAt != SeriesProgress.NONE) {
             ctx.timerService().deleteEventTimeTimer(cum.cleanupAt);
             cum.cleanupAt = SeriesProgress.NONE;
         }
         schedule(first, late, engine, cum, ctx.timerService());
-        progress.update(cum);
+        values.progressChanged(series, cum);
     }
 
     private void schedule(long minuteEnd, boolean late, SloEngine engine, SeriesProgress cum, TimerService timers) {
@@ -269,32 +342,38 @@ public class SloEvaluatorFunction
 
     @Override
     public void onTimer(long at, OnTimerContext ctx, Collector<SloStatus> out) throws Exception {
-        RecordGuard.run("slo-evaluator", "observations", at, () -> "{\"series\":\"" + ctx.getCurrentKey() + "\"}",
-                d -> ctx.output(RecordGuard.DEAD_LETTERS, d), () -> fire(at, ctx, out));
+        try {
+            RecordGuard.run("slo-evaluator", "observations", at, () -> "{\"series\":\"" + ctx.getCurrentKey() + "\"}",
+                    d -> ctx.output(RecordGuard.DEAD_LETTERS, d), () -> fire(at, ctx, out));
+        } finally {
+            values.settle();
+        }
     }
 
     private void fire(long at, OnTimerContext ctx, Collector<SloStatus> out) throws Exception {
         forgetReads();
-        SeriesProgress cum = progress.value();
+        String series = ctx.getCurrentKey();
+        SeriesValues.Entry entry = values.of(series);
+        SeriesProgress cum = values.progress(entry);
         if (cum == null) {
             return;
         }
         if (cum.cleanupAt == at) {
-            AlertState open = firing.value();
+            AlertState open = values.alerts(entry);
             if (open != null && !open.isEmpty()) {
                 // an open alert is never dropped silently: the series waits for data to resolve it
                 cum.cleanupAt = SeriesProgress.NONE;
-                progress.update(cum);
+                values.progressChanged(entry, cum);
                 return;
             }
             clearAll();
-            sketchCaches.remove(ctx.getCurrentKey());
+            values.dropped(entry);
+            sketchCaches.remove(series);
             return;
         }
         if (cum.nextEval != at) {
             return;
         }
-        String series = ctx.getCurrentKey();
         int bar = series.indexOf('|');
         String slo = series.substring(0, bar);
         String cohort = series.substring(bar + 1);
@@ -305,25 +384,25 @@ public class SloEvaluatorFunction
         Long end = jobProgress.get("end");
         if (endOfInput && end != null && at > end) {
             cum.nextEval = SeriesProgress.NONE;
-            progress.update(cum);
+            values.progressChanged(entry, cum);
             return;
         }
         if (pooled != null && slo.equals(SloCatalog.JUDGE_HIGH)) {
             loadPooled(ctx.getBroadcastState(POOLED)); // after a restore, before any pooled pair arrives
         }
-        AlertState stored = firing.value();
+        AlertState stored = values.alerts(entry);
         AlertState open = orNew(stored, AlertState::new);
         // quantile/tail SLOs and the judge correction keep merges in memory, every series its
         // recently read C(x) (CountsMemo)
         SketchCache cache = sketchCaches.computeIfAbsent(series, k -> new SketchCache());
         boolean judgesTail = engine.definition().kind() == SloKind.TAIL_BLOWUP;
-        TailBaseline storedTail = judgesTail ? tail.value() : null;
+        TailBaseline storedTail = judgesTail ? values.tail(entry) : null;
         TailBaseline baseline = judgesTail ? orNew(storedTail, TailBaseline::new) : null;
         long[] baselineBefore = tailOf(baseline);
         SeriesState state = new SeriesState(minuteStore, hourStore, runningCountStore, cum, baseline, cache, open);
         SloEngine.Evaluation result = engine.evaluate(at, cohort, state);
         seriesGauge.evaluated(at);
-        updateTail(storedTail, baseline, baselineBefore);
+        updateTail(entry, storedTail, baseline, baselineBefore);
         out.collect(result.status());
         for (AlertEvent a : result.transitions()) {
             ctx.output(ALERTS, a);
@@ -331,10 +410,10 @@ public class SloEvaluatorFunction
         }
         if (open.isBlank()) {
             if (stored != null) {
-                firing.clear(); // with RocksDB a delete of nothing still writes a tombstone
+                values.alertsChanged(entry, null); // no tombstone for what was never stored
             }
         } else {
-            firing.update(open);
+            values.alertsChanged(entry, open);
         }
         engine.prune(at, state);
 
@@ -366,7 +445,7 @@ public class SloEvaluatorFunction
                 scheduleCleanup(ctx.timerService(), cum, last + engine.hourRetentionMs() + 1);
             }
         }
-        progress.update(cum);
+        values.progressChanged(entry, cum);
     }
 
     /**
@@ -410,9 +489,9 @@ public class SloEvaluatorFunction
      * Writes the tail baseline only when it changed: it moves once an hour, and the series is
      * evaluated twelve times an hour.
      */
-    private void updateTail(TailBaseline stored, TailBaseline baseline, long[] before) throws Exception {
+    private void updateTail(SeriesValues.Entry series, TailBaseline stored, TailBaseline baseline, long[] before) {
         if (baseline != null && (stored == null || !java.util.Arrays.equals(before, tailOf(baseline)))) {
-            tail.update(baseline);
+            values.tailChanged(series, baseline);
         }
     }
 

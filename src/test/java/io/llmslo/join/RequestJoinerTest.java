@@ -73,7 +73,7 @@ class RequestJoinerTest {
     void acceptedWhenTheWindowClosesWithoutANegativeSignal() throws Exception {
         open(Duration.ZERO);
         response(success(ID, T0));
-        assertThat(harness.numEventTimeTimers()).as("acceptance; the expiry waits for it").isOne();
+        assertThat(harness.numEventTimeTimers()).as("the expiry only: the window is no timer").isOne();
 
         // the window is still open one millisecond before it closes: nothing decided yet
         watermark(JUST_BEFORE_WINDOW_CLOSES);
@@ -85,7 +85,7 @@ class RequestJoinerTest {
             assertThat(o.t()).isEqualTo(WINDOW_CLOSES.toEpochMilli());
             assertThat(o.dims()).containsEntry("surface", "chat").containsEntry("cohort.region", "eu");
         });
-        assertThat(harness.numEventTimeTimers()).as("now the expiry timer").isOne();
+        assertThat(harness.numEventTimeTimers()).as("still the expiry timer").isOne();
 
         expireAndAssertClean();
         assertThat(deadLetters()).isEmpty();
@@ -115,7 +115,7 @@ class RequestJoinerTest {
     }
 
     @Test
-    void negativeSignalRejectsAtTheSignalsTimeAndDeletesTheAcceptanceTimer() throws Exception {
+    void negativeSignalRejectsAtTheSignalsTimeAndCancelsTheAcceptance() throws Exception {
         open(Duration.ZERO);
         response(success(ID, T0));
         feedback(ID, THREE_MINUTES_IN, Signal.REGENERATE);
@@ -125,7 +125,7 @@ class RequestJoinerTest {
             assertThat(o.good()).isFalse();
             assertThat(o.t()).isEqualTo(THREE_MINUTES_IN.toEpochMilli());
         });
-        assertThat(harness.numEventTimeTimers()).as("acceptance timer replaced by the expiry").isOne();
+        assertThat(harness.numEventTimeTimers()).as("the expiry").isOne();
 
         // a second negative signal and the window closing change nothing: decided once
         feedback(ID, ONE_MINUTE_IN.plus(Duration.ofMinutes(5)), Signal.THUMBS_DOWN);
@@ -159,7 +159,7 @@ class RequestJoinerTest {
         watermark(THREE_MINUTES_IN);
         feedback(ID, ELEVEN_MINUTES_IN, Signal.ABANDON);
         assertThat(of(SloCatalog.ACCEPTANCE)).isEmpty();
-        assertThat(harness.numEventTimeTimers()).as("acceptance timer kept").isOne();
+        assertThat(harness.numEventTimeTimers()).as("the expiry").isOne();
 
         watermark(WINDOW_CLOSES);
         assertThat(of(SloCatalog.ACCEPTANCE)).singleElement()
@@ -180,7 +180,7 @@ class RequestJoinerTest {
             feedback(ID, ONE_MINUTE_IN, s);
         }
         assertThat(harness.extractOutputValues()).hasSize(before);
-        assertThat(harness.numEventTimeTimers()).as("acceptance timer kept").isOne();
+        assertThat(harness.numEventTimeTimers()).as("the expiry").isOne();
 
         watermark(WINDOW_CLOSES);
         assertThat(of(SloCatalog.ACCEPTANCE)).singleElement()
@@ -201,7 +201,7 @@ class RequestJoinerTest {
             assertThat(o.good()).isFalse();
             assertThat(o.t()).isEqualTo(ONE_MINUTE_IN.toEpochMilli());
         });
-        // the orphan timer is replaced by the response's expiry; no acceptance timer remains
+        // the orphan timer is replaced by the response's expiry; no acceptance is left pending
         assertThat(harness.numEventTimeTimers()).isOne();
         assertThat(harness.numKeyedStateEntries()).as("the request's value").isOne();
 
@@ -218,7 +218,7 @@ class RequestJoinerTest {
         open(Duration.ZERO);
         feedback(ID, ONE_MINUTE_IN, Signal.COPY);
         response(success(ID, T0));
-        assertThat(harness.numEventTimeTimers()).as("acceptance; the expiry waits for it").isOne();
+        assertThat(harness.numEventTimeTimers()).as("the expiry").isOne();
         watermark(WINDOW_CLOSES);
         assertThat(of(SloCatalog.ACCEPTANCE)).singleElement()
                 .satisfies(o -> assertThat(o.good()).isTrue());
@@ -468,22 +468,36 @@ class RequestJoinerTest {
         open(Duration.ZERO);
         response(success(ID, T0));
         response(response("failed", T0, Outcome.ERROR, false, 400.0, 900.0, 0.01, null));
-        assertThat(harness.numEventTimeTimers()).as("the success's acceptance, the failure's expiry").isEqualTo(2);
+        assertThat(harness.numEventTimeTimers()).as("two expiries (request-expiry), set at the responses")
+                .isEqualTo(2);
         watermark(WINDOW_CLOSES);
-        assertThat(harness.numEventTimeTimers()).as("two expiries (request-expiry)").isEqualTo(2);
+        assertThat(harness.numEventTimeTimers()).as("no timer added when the window closes").isEqualTo(2);
         expireAndAssertClean();
         assertThat(of(SloCatalog.ACCEPTANCE)).singleElement().satisfies(o -> assertThat(o.good()).isTrue());
     }
 
     @Test
-    void underAPlainProcessOperatorTheSameTimersAreUserTimers() throws Exception {
-        open(Duration.ZERO, false);
+    void aPlainProcessOperatorIsRefused() {
+        // the open windows live in RequestJoiner.operator: without it no acceptance would be released
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> open(Duration.ZERO, false))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("RequestJoiner runs in RequestJoiner.operator(...), which keeps the open "
+                        + "acceptance windows");
+    }
+
+    @Test
+    void windowEqualToTheRatingDelayAcceptsThenExpiresInOneWatermarkStep() throws Exception {
+        RequestJoiner joiner = new RequestJoiner(observations, MAX_RATING_DELAY, MAX_RATING_DELAY, Duration.ZERO);
+        harness = harness(joiner);
+        harness.open();
         response(success(ID, T0));
         feedback(ID, ONE_MINUTE_IN, Signal.COPY);
         assertThat(harness.numEventTimeTimers()).isOne();
-        // one watermark step past the window and the expiry: acceptance first, then the state goes
         watermark(EXPIRY);
-        assertThat(of(SloCatalog.ACCEPTANCE)).singleElement().satisfies(o -> assertThat(o.good()).isTrue());
+        assertThat(of(SloCatalog.ACCEPTANCE)).singleElement().satisfies(o -> {
+            assertThat(o.good()).isTrue();
+            assertThat(o.t()).isEqualTo(EXPIRY.toEpochMilli());
+        });
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
@@ -496,14 +510,25 @@ class RequestJoinerTest {
 
     void open(Duration allowedLateness, boolean jobOperator) throws Exception {
         RequestJoiner joiner = new RequestJoiner(observations, ACCEPTANCE_WINDOW, MAX_RATING_DELAY, allowedLateness);
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(jobOperator ? RequestJoiner.operator(joiner)
-                : new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(joiner),
-                Envelope::requestId, Types.STRING);
-        // as in the job's tests: a silent Kryo fallback for the state types fails here
-        harness.getExecutionConfig().configure(
-                new Configuration().set(PipelineOptions.GENERIC_TYPES, false), getClass().getClassLoader());
-        assertThat(harness.getExecutionConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
+        harness = jobOperator ? harness(joiner) : configured(new KeyedOneInputStreamOperatorTestHarness<>(
+                new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(joiner),
+                Envelope::requestId, Types.STRING));
         harness.open();
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, Envelope, Observation> harness(RequestJoiner joiner)
+            throws Exception {
+        return configured(new KeyedOneInputStreamOperatorTestHarness<>(RequestJoiner.operator(joiner),
+                Envelope::requestId, Types.STRING));
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, Envelope, Observation> configured(
+            KeyedOneInputStreamOperatorTestHarness<String, Envelope, Observation> h) {
+        // as in the job's tests: a silent Kryo fallback for the state types fails here
+        h.getExecutionConfig().configure(
+                new Configuration().set(PipelineOptions.GENERIC_TYPES, false), RequestJoinerTest.class.getClassLoader());
+        assertThat(h.getExecutionConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
+        return h;
     }
 
     /** Pushes the watermark past the request's expiry and checks nothing is left behind. */

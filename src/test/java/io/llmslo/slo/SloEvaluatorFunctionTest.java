@@ -44,8 +44,25 @@ class SloEvaluatorFunctionTest {
     /** The evaluator keyed by series, with both broadcast states (job progress, pooled pairs). */
     static KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> harness(
             SloEvaluatorFunction fn) throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(fn, PartialBatch::key, Types.STRING,
-                SloEvaluatorFunction.PROGRESS, SloEvaluatorFunction.POOLED);
+        return harness(fn, null);
+    }
+
+    /**
+     * The evaluator as the job runs it ({@link SloEvaluatorOperator}: its series' values kept on
+     * the heap, written back before each snapshot), restored from {@code snapshot} unless null.
+     */
+    static KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> harness(
+            SloEvaluatorFunction fn, org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot)
+            throws Exception {
+        KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> h =
+                new KeyedBroadcastOperatorTestHarness<>(new SloEvaluatorOperator(fn), PartialBatch::key, Types.STRING,
+                        1, 1, 0);
+        h.setup();
+        if (snapshot != null) {
+            h.initializeState(snapshot);
+        }
+        h.open();
+        return h;
     }
 
     /** Both inputs (partials and the progress broadcast) move: the operator's event time is their minimum. */
@@ -321,6 +338,107 @@ class SloEvaluatorFunctionTest {
                 watermark(h, T0 + m * MIN);
             }
             return h.extractOutputValues();
+        }
+    }
+
+    /**
+     * The series' values live on the heap between barriers ({@link SloEvaluatorOperator},
+     * {@link SeriesValues}): a snapshot taken mid-stream, with changes no state write has seen yet
+     * (nothing is written before the first barrier), restores into a new instance whose rows and
+     * alerts are those of the uninterrupted run. Snapshots before, inside and after an outage (an
+     * alert open, its state changing), over ratio, quantile and tail series in two cohorts, with
+     * the default bound and with a bound of two series (entries evicted and written back under
+     * their own key all along).
+     */
+    @Test
+    void aSnapshotWithValuesOnlyOnTheHeapRestoresToTheRowsOfAnUninterruptedRun() throws Exception {
+        Run whole = restoredRun(-1, SeriesValues.DEFAULT_CAPACITY);
+        assertThat(whole.rows()).hasSizeGreaterThan(100);
+        assertThat(whole.alerts()).as("the outage opens and resolves alerts").hasSizeGreaterThanOrEqualTo(2);
+        for (int capacity : new int[] {SeriesValues.DEFAULT_CAPACITY, 2}) {
+            for (int at : new int[] {33, 112, 117, 152}) {
+                Run restored = restoredRun(at, capacity);
+                assertThat(restored.rows()).as("snapshot at minute %d, %d series kept", at, capacity)
+                        .isEqualTo(whole.rows());
+                assertThat(restored.alerts()).as("snapshot at minute %d, %d series kept", at, capacity)
+                        .isEqualTo(whole.alerts());
+            }
+        }
+    }
+
+    record Run(List<SloStatus> rows, List<AlertEvent> alerts) {}
+
+    /**
+     * Three hours of two cohorts (an outage of the rag cohort in minutes 100–130, a late batch at
+     * 75); at minute {@code snapshotAt} (none for −1) the barrier and snapshot as the runtime makes
+     * them, then the rest through a new evaluator restored from it.
+     */
+    static Run restoredRun(int snapshotAt, int capacity) throws Exception {
+        SloCatalog catalog = SloCatalog.defaults();
+        CohortKeys keys = new CohortKeys(List.of(List.of("surface")));
+        PartialBuckets local = new PartialBuckets(keys, catalog.sketched(), 1_000_000, 5 * MIN);
+        java.util.Random random = new java.util.Random(5);
+        List<SloStatus> rows = new java.util.ArrayList<>();
+        List<AlertEvent> alerts = new java.util.ArrayList<>();
+        SloEvaluatorFunction fn = new SloEvaluatorFunction(catalog, Duration.ofMinutes(5)).withValueCapacity(capacity);
+        KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> h = harness(fn);
+        try {
+            for (long m = 1; m <= 180; m++) {
+                for (String surface : new String[] {"chat", "rag"}) {
+                    java.util.Map<String, String> dims = java.util.Map.of("surface", surface);
+                    boolean outage = surface.equals("rag") && m >= 100 && m <= 130;
+                    int n = m % 7 == 0 ? 0 : 1 + random.nextInt(4);
+                    for (int i = 0; i < n; i++) {
+                        long t = T0 + (m - 1) * MIN + 1 + random.nextInt(59_000);
+                        local.add(Observation.ratio(SloCatalog.SUCCESS, t, dims, !outage && random.nextInt(10) > 0));
+                        double ttft = outage ? 3_000 : 100 + random.nextInt(900);
+                        local.add(new Observation(SloCatalog.TTFT, t, dims, ttft < 800, ttft));
+                        local.add(new Observation(SloCatalog.COST_TAIL, t, dims, true,
+                                0.001 * (1 + random.nextInt(outage ? 5_000 : 50))));
+                    }
+                }
+                if (m == 75) {
+                    long t = T0 + 11 * MIN + 5; // minute 12, evaluated long ago
+                    java.util.Map<String, String> chat = java.util.Map.of("surface", "chat");
+                    local.add(Observation.ratio(SloCatalog.SUCCESS, t, chat, false));
+                    local.add(new Observation(SloCatalog.TTFT, t, chat, false, 2_000));
+                    local.add(new Observation(SloCatalog.COST_TAIL, t, chat, true, 5.0));
+                }
+                KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> in = h;
+                local.flushUpTo(T0 + m * MIN, b -> {
+                    try {
+                        in.processElement(b, b.firstMinute());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                watermark(h, T0 + m * MIN);
+                if (m == snapshotAt) {
+                    if (capacity == SeriesValues.DEFAULT_CAPACITY) {
+                        assertThat(fn.valueAccesses()[1]).as("no value written before the first barrier").isZero();
+                    }
+                    h.prepareSnapshotPreBarrier(1);
+                    org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot = h.snapshot(1, T0 + m * MIN);
+                    collect(h, rows, alerts);
+                    h.close();
+                    fn = new SloEvaluatorFunction(catalog, Duration.ofMinutes(5)).withValueCapacity(capacity);
+                    h = harness(fn, snapshot);
+                }
+            }
+            collect(h, rows, alerts);
+            return new Run(rows, alerts);
+        } finally {
+            h.close();
+        }
+    }
+
+    static void collect(KeyedBroadcastOperatorTestHarness<String, PartialBatch, Either<Long, PooledPair>, SloStatus> h,
+            List<SloStatus> rows, List<AlertEvent> alerts) {
+        rows.addAll(h.extractOutputValues());
+        java.util.Collection<org.apache.flink.streaming.runtime.streamrecord.StreamRecord<AlertEvent>> side =
+                h.getSideOutput(SloEvaluatorFunction.ALERTS);
+        if (side != null) {
+            side.forEach(r -> alerts.add(r.getValue()));
         }
     }
 }
