@@ -48,7 +48,7 @@ public final class ThroughputBenchmark {
         }
     }
 
-    private static double processCpuSeconds() {
+    static double processCpuSeconds() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime() / 1e9;
     }
@@ -216,7 +216,8 @@ public final class ThroughputBenchmark {
         return r;
     }
 
-    private JobConfig config(String backend, Path checkpoints) {
+    /** The bench day's job file (also the state-access floor bench's engine options). */
+    JobConfig config(String backend, Path checkpoints) {
         Path traffic = dir.resolve("traffic");
         String yaml = """
                 name: bench-throughput
@@ -250,7 +251,7 @@ public final class ThroughputBenchmark {
     }
 
     /** Polls heap use, resident memory and the checkpoint directory's size while a run goes. */
-    private static final class Sampler implements AutoCloseable {
+    static final class Sampler implements AutoCloseable {
         private final Path checkpoints;
         private final Thread thread;
         private volatile boolean stop;
