@@ -57,12 +57,15 @@ class StateAccessCountTest {
         Counting hours = new Counting();
         Counting counts = new Counting();
         // as the job reads them: through a memo of each element's and timer's reads, over the
-        // series' last buckets kept across its elements (RecentBuckets, in its SketchCache)
+        // series' last buckets kept across its elements and written behind (RecentBuckets),
+        // written back after every evaluation (as with a checkpoint barrier every interval)
         SketchCache cache = new SketchCache();
         RecentBuckets recentMinutes = new RecentBuckets(minutes);
         RecentBuckets recentHours = new RecentBuckets(hours);
-        recentMinutes.use(cache.recentMinutes);
-        recentHours.use(cache.recentHours);
+        RecentBuckets.Memo minuteMemo = new RecentBuckets.Memo(SeriesValues.MINUTES_KEPT);
+        RecentBuckets.Memo hourMemo = new RecentBuckets.Memo(SeriesValues.HOURS_KEPT);
+        recentMinutes.use(minuteMemo);
+        recentHours.use(hourMemo);
         BucketReads minuteReads = new BucketReads(recentMinutes);
         BucketReads hourReads = new BucketReads(recentHours);
         SeriesState s = new SeriesState(minuteReads, hourReads, counts, new SeriesProgress(), new TailBaseline(),
@@ -75,6 +78,8 @@ class StateAccessCountTest {
                 hourReads.reset();
                 engine.evaluate(next, "*", s);
                 engine.prune(next, s);
+                recentMinutes.writeBack(minuteMemo);
+                recentHours.writeBack(hourMemo);
                 evaluations++;
                 next += 5 * MIN;
             }
