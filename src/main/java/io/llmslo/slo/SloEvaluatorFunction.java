@@ -74,9 +74,15 @@ public class SloEvaluatorFunction
     private transient Map<String, SketchCache> sketchCaches;
     private transient ValueState<AlertState> firing;
     private transient ValueState<TailBaseline> tail;
-    /** The minute and hour buckets through a per-element memo of what was read ({@link BucketReads}). */
+    /**
+     * The minute and hour buckets through a per-element memo of what was read ({@link BucketReads}),
+     * over the series' last buckets kept across its elements ({@link RecentBuckets}, in its
+     * {@link SketchCache}).
+     */
     private transient BucketReads minuteStore;
     private transient BucketReads hourStore;
+    private transient RecentBuckets recentMinutes;
+    private transient RecentBuckets recentHours;
     private transient BucketStore runningCountStore;
 
     /** Progress, alert state and tail baseline, write-behind ({@link SeriesValues}). */
@@ -130,8 +136,10 @@ public class SloEvaluatorFunction
         runningCountStore = adapt(runningCounts, TimeBuckets.MINUTE);
         firing = getRuntimeContext().getState(new ValueStateDescriptor<>("alerts", AlertState.class));
         tail = getRuntimeContext().getState(new ValueStateDescriptor<>("tail-baseline", TailBaseline.class));
-        minuteStore = new BucketReads(adapt(minutes, TimeBuckets.MINUTE));
-        hourStore = new BucketReads(adapt(hours, TimeBuckets.HOUR));
+        recentMinutes = new RecentBuckets(adapt(minutes, TimeBuckets.MINUTE));
+        recentHours = new RecentBuckets(adapt(hours, TimeBuckets.HOUR));
+        minuteStore = new BucketReads(recentMinutes);
+        hourStore = new BucketReads(recentHours);
         values = new SeriesValues(new SeriesValues.Store() {
             @Override
             public SeriesProgress readProgress() throws Exception {
@@ -225,6 +233,7 @@ public class SloEvaluatorFunction
         if (late) {
             sketchCaches.remove(b.key()); // a late value changes hours already merged
         }
+        useRecent(sketchCaches.computeIfAbsent(b.key(), k -> new SketchCache()));
         // the trailing median is needed here only to judge late tail values (see SloEngine.add)
         boolean judgesTail = late && engine.definition().kind() == SloKind.TAIL_BLOWUP;
         TailBaseline stored = judgesTail ? values.tail(series) : null;
@@ -395,6 +404,7 @@ public class SloEvaluatorFunction
         // quantile/tail SLOs and the judge correction keep merges in memory, every series its
         // recently read C(x) (CountsMemo)
         SketchCache cache = sketchCaches.computeIfAbsent(series, k -> new SketchCache());
+        useRecent(cache);
         boolean judgesTail = engine.definition().kind() == SloKind.TAIL_BLOWUP;
         TailBaseline storedTail = judgesTail ? values.tail(entry) : null;
         TailBaseline baseline = judgesTail ? orNew(storedTail, TailBaseline::new) : null;
@@ -508,6 +518,14 @@ public class SloEvaluatorFunction
     private void forgetReads() {
         minuteStore.reset();
         hourStore.reset();
+        recentMinutes.use(null);
+        recentHours.use(null);
+    }
+
+    /** Reads of this element's series go through its last buckets from now on. */
+    private void useRecent(SketchCache cache) {
+        recentMinutes.use(cache.recentMinutes);
+        recentHours.use(cache.recentHours);
     }
 
     private void clearAll() {
