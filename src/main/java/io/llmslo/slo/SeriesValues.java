@@ -7,9 +7,9 @@ import java.util.Map;
 
 /**
  * A write-behind cache of each series' small values in keyed state ({@link SeriesProgress},
- * {@link AlertState}, {@link TailBaseline}) and of its last buckets ({@link RecentBuckets}): read from state once, kept on the heap, written back
- * under their key only before a checkpoint barrier ({@link #flush}), at the end of input, or when
- * the entry is evicted. With RocksDB every {@code value()} is a JNI call and a deserialization, every
+ * {@link AlertState}, {@link TailBaseline}) and of its last buckets ({@link RecentBuckets}): read
+ * from state once, kept on the heap, written back under their key only before a checkpoint barrier
+ * ({@link #flush}), at the end of input, or when the entry is evicted. With RocksDB every {@code value()} is a JNI call and a deserialization, every
  * {@code update} a serialization and a put; a series is read and written by each of its batches and
  * each of its evaluations, a few per history interval, and the batches and the evaluation of an
  * interval fall between the same two barriers.
@@ -19,8 +19,8 @@ import java.util.Map;
  * the evaluator changes in place, as with the heap backend (whose {@code value()} returns the stored
  * object): a change counts from the call that marks it ({@code *Changed}) on, like an {@code update}.
  *
- * <p>Bounded: at most {@link #capacity} entries ({@link #DEFAULT_CAPACITY}), least recently used evicted first, a dirty one written back under its own key
- * ({@link Keys}). Without {@link Keys} (a plain {@code CoBroadcastWithKeyedOperator}, e.g. a test
+ * <p>Bounded: at most {@link #capacity} entries ({@link #DEFAULT_CAPACITY} in the job), least
+ * recently used evicted first, a dirty one written back under its own key ({@link Keys}). Without {@link Keys} (a plain {@code CoBroadcastWithKeyedOperator}, e.g. a test
  * harness of the function alone) nothing is kept: {@link #settle} writes what changed at the end
  * of each element or timer, the accesses of the evaluator before this cache.
  */
