@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * A write-behind cache of each series' small values in keyed state ({@link SeriesProgress},
- * {@link AlertState}, {@link TailBaseline}): read from state once, kept on the heap, written back
+ * {@link AlertState}, {@link TailBaseline}) and of its last buckets ({@link RecentBuckets}): read from state once, kept on the heap, written back
  * under their key only before a checkpoint barrier ({@link #flush}), at the end of input, or when
  * the entry is evicted. With RocksDB every {@code value()} is a JNI call and a deserialization, every
  * {@code update} a serialization and a put; a series is read and written by each of its batches and
@@ -19,8 +19,7 @@ import java.util.Map;
  * the evaluator changes in place, as with the heap backend (whose {@code value()} returns the stored
  * object): a change counts from the call that marks it ({@code *Changed}) on, like an {@code update}.
  *
- * <p>Bounded: at most {@link #capacity} entries (about 0.4 KB each: key, the three values, the
- * map's node), least recently used evicted first, a dirty one written back under its own key
+ * <p>Bounded: at most {@link #capacity} entries ({@link #DEFAULT_CAPACITY}), least recently used evicted first, a dirty one written back under its own key
  * ({@link Keys}). Without {@link Keys} (a plain {@code CoBroadcastWithKeyedOperator}, e.g. a test
  * harness of the function alone) nothing is kept: {@link #settle} writes what changed at the end
  * of each element or timer, the accesses of the evaluator before this cache.
@@ -41,6 +40,9 @@ final class SeriesValues {
         void writeAlerts(AlertState a) throws Exception;
 
         void writeTail(TailBaseline t) throws Exception;
+
+        /** Writes the buckets waiting in the series' memos ({@link RecentBuckets#writeBack}). */
+        void writeBuckets(RecentBuckets.Memo minutes, RecentBuckets.Memo hours) throws Exception;
     }
 
     /** The operator's key context: write-backs go under the entry's own key. */
@@ -50,8 +52,16 @@ final class SeriesValues {
         void set(String key);
     }
 
-    /** Entries kept: 16 384 series × ~0.4 KB ≈ 6.5 MB of heap per subtask at most. */
-    static final int DEFAULT_CAPACITY = 16_384;
+    /**
+     * Entries kept: 4 096 series, each ≈ 0.4 KB of values plus its last 8 minute and 2 hour buckets
+     * (≈ 0.6 KB for a ratio series, up to ≈ 16 KB with a dense quantile series' sketches): at
+     * most ≈ 64 MB of heap per subtask.
+     */
+    static final int DEFAULT_CAPACITY = 4_096;
+
+    /** Buckets kept per series: an interval's minutes (and the next's first), the hour and the one before. */
+    static final int MINUTES_KEPT = 8;
+    static final int HOURS_KEPT = 2;
 
     private static final int PROGRESS = 1;
     private static final int ALERTS = 2;
@@ -60,6 +70,9 @@ final class SeriesValues {
     /** One series' values; a flag in {@code read} once the value was read (null: none in state). */
     static final class Entry {
         private final String key;
+        /** The series' last buckets, written behind ({@link RecentBuckets}). */
+        private final RecentBuckets.Memo minutes = new RecentBuckets.Memo(MINUTES_KEPT);
+        private final RecentBuckets.Memo hours = new RecentBuckets.Memo(HOURS_KEPT);
         private SeriesProgress progress;
         private AlertState alerts;
         private TailBaseline tail;
@@ -70,6 +83,18 @@ final class SeriesValues {
 
         private Entry(String key) {
             this.key = key;
+        }
+
+        RecentBuckets.Memo minutes() {
+            return minutes;
+        }
+
+        RecentBuckets.Memo hours() {
+            return hours;
+        }
+
+        private boolean dirty() {
+            return dirty != 0 || minutes.dirty() || hours.dirty();
         }
     }
 
@@ -172,6 +197,8 @@ final class SeriesValues {
         e.read = 0;
         e.dirty = 0;
         e.stored = 0;
+        e.minutes.clear();
+        e.hours.clear();
     }
 
     /** End of an element or timer: without {@link Keys}, writes what changed now (under the current key). */
@@ -191,7 +218,7 @@ final class SeriesValues {
         String before = null;
         boolean switched = false;
         for (Entry e : entries.values()) {
-            if (e.dirty != 0) {
+            if (e.dirty()) {
                 if (!switched) {
                     before = keys.current();
                     switched = true;
@@ -222,7 +249,7 @@ final class SeriesValues {
         Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
         Entry eldest = it.next().getValue();
         it.remove();
-        if (eldest.dirty != 0) {
+        if (eldest.dirty()) {
             keys.set(eldest.key);
             writeBack(eldest);
             keys.set(current);
@@ -240,6 +267,9 @@ final class SeriesValues {
             e.stored = write(e.stored, TAIL, e.tail != null, () -> store.writeTail(e.tail));
         }
         e.dirty = 0;
+        if (e.minutes.dirty() || e.hours.dirty()) {
+            store.writeBuckets(e.minutes, e.hours);
+        }
     }
 
     private interface Write {

@@ -10,13 +10,6 @@ package io.llmslo.slo;
 public final class SketchCache {
     final CountsMemo counts = new CountsMemo();
     /**
-     * The series' last minute and hour buckets ({@link RecentBuckets}): an interval's minutes (one
-     * batch of each upstream subtask, then the evaluation), and the hour they fall in and the one
-     * before.
-     */
-    final RecentBuckets.Memo recentMinutes = new RecentBuckets.Memo(8);
-    final RecentBuckets.Memo recentHours = new RecentBuckets.Memo(2);
-    /**
      * The window's quantile as of the last evaluation; {@code quantileStale} once
      * {@code wholeHours} or {@code partial} changed since (most evaluations of a sparse series
      * add no minute: the same merge would give the same value).

@@ -76,8 +76,8 @@ public class SloEvaluatorFunction
     private transient ValueState<TailBaseline> tail;
     /**
      * The minute and hour buckets through a per-element memo of what was read ({@link BucketReads}),
-     * over the series' last buckets kept across its elements ({@link RecentBuckets}, in its
-     * {@link SketchCache}).
+     * over the series' last buckets kept across its elements, written behind ({@link RecentBuckets},
+     * in its {@link SeriesValues} entry).
      */
     private transient BucketReads minuteStore;
     private transient BucketReads hourStore;
@@ -85,7 +85,7 @@ public class SloEvaluatorFunction
     private transient RecentBuckets recentHours;
     private transient BucketStore runningCountStore;
 
-    /** Progress, alert state and tail baseline, write-behind ({@link SeriesValues}). */
+    /** Progress, alert state, tail baseline and the last buckets, write-behind ({@link SeriesValues}). */
     private transient SeriesValues values;
 
     private transient io.llmslo.metrics.SeriesGauge seriesGauge;
@@ -170,6 +170,12 @@ public class SloEvaluatorFunction
             public void writeTail(TailBaseline t) throws Exception {
                 write(tail, t);
             }
+
+            @Override
+            public void writeBuckets(RecentBuckets.Memo m, RecentBuckets.Memo h) throws Exception {
+                recentMinutes.writeBack(m);
+                recentHours.writeBack(h);
+            }
         }, valueCapacity);
     }
 
@@ -233,7 +239,7 @@ public class SloEvaluatorFunction
         if (late) {
             sketchCaches.remove(b.key()); // a late value changes hours already merged
         }
-        useRecent(sketchCaches.computeIfAbsent(b.key(), k -> new SketchCache()));
+        useRecent(series);
         // the trailing median is needed here only to judge late tail values (see SloEngine.add)
         boolean judgesTail = late && engine.definition().kind() == SloKind.TAIL_BLOWUP;
         TailBaseline stored = judgesTail ? values.tail(series) : null;
@@ -363,6 +369,7 @@ public class SloEvaluatorFunction
         forgetReads();
         String series = ctx.getCurrentKey();
         SeriesValues.Entry entry = values.of(series);
+        useRecent(entry);
         SeriesProgress cum = values.progress(entry);
         if (cum == null) {
             return;
@@ -404,7 +411,6 @@ public class SloEvaluatorFunction
         // quantile/tail SLOs and the judge correction keep merges in memory, every series its
         // recently read C(x) (CountsMemo)
         SketchCache cache = sketchCaches.computeIfAbsent(series, k -> new SketchCache());
-        useRecent(cache);
         boolean judgesTail = engine.definition().kind() == SloKind.TAIL_BLOWUP;
         TailBaseline storedTail = judgesTail ? values.tail(entry) : null;
         TailBaseline baseline = judgesTail ? orNew(storedTail, TailBaseline::new) : null;
@@ -522,10 +528,10 @@ public class SloEvaluatorFunction
         recentHours.use(null);
     }
 
-    /** Reads of this element's series go through its last buckets from now on. */
-    private void useRecent(SketchCache cache) {
-        recentMinutes.use(cache.recentMinutes);
-        recentHours.use(cache.recentHours);
+    /** Reads and writes of this element's series' buckets go through its last buckets from now on. */
+    private void useRecent(SeriesValues.Entry series) {
+        recentMinutes.use(series.minutes());
+        recentHours.use(series.hours());
     }
 
     private void clearAll() {

@@ -126,12 +126,14 @@ class StateFloorBench {
             rows.put(v, run(bench, v, events, out));
         }
         out.printf("%nstate floor, %s, %,d events:%n", warmup ? "warm (after one unmeasured run of each)" : "cold", events);
-        out.printf("  %-20s %8s %8s %14s%n", "variant", "wall s", "CPU s", "events/CPU s");
-        rows.forEach((v, r) -> out.printf("  %-20s %8.1f %8.1f %,14.0f%n", v, r[0], r[1], events / r[1]));
+        out.printf("  %-20s %8s %8s %14s %8s %22s%n", "variant", "wall s", "CPU s", "events/CPU s", "JIT s",
+                "events/CPU s w/o JIT");
+        rows.forEach((v, r) -> out.printf("  %-20s %8.1f %8.1f %,14.0f %8.1f %,22.0f%n", v, r[0], r[1], events / r[1],
+                r[2], events / (r[1] - r[2])));
         out.flush();
     }
 
-    /** {wall seconds, CPU seconds} of one run. */
+    /** {wall seconds, CPU seconds, of which the JIT compiler threads'} of one run. */
     private double[] run(ThroughputBenchmark bench, String variant, long events, PrintStream log) throws Exception {
         Path checkpoints = tmp.resolve("checkpoints-" + variant + "-" + System.nanoTime());
         JobConfig cfg = bench.config(variant.equals("heap") ? "heap" : "rocksdb", checkpoints);
@@ -175,7 +177,7 @@ class StateFloorBench {
                     sampler.peakHeap >> 20, sampler.peakCheckpoint >> 10);
             log.println("  CPU by thread group:");
             sampler.cpuByTask(sampler.atStart).forEach(l -> log.println("    " + l));
-            return new double[] {seconds, cpu};
+            return new double[] {seconds, cpu, sampler.cpuOf("C# CompilerThre", sampler.atStart)};
         }
     }
 

@@ -20,6 +20,7 @@ class SeriesValuesTest {
         final Map<String, SeriesProgress> progress = new HashMap<>();
         final Map<String, AlertState> alerts = new HashMap<>();
         final Map<String, TailBaseline> tails = new HashMap<>();
+        final Map<String, Map<Long, Bucket>> minutes = new HashMap<>();
         final List<String> log = new ArrayList<>();
         String key;
 
@@ -67,6 +68,40 @@ class SeriesValuesTest {
         public void writeTail(TailBaseline t) {
             log.add((t == null ? "clear" : "put") + " tail " + key);
             put(tails, t);
+        }
+
+        @Override
+        public void writeBuckets(RecentBuckets.Memo m, RecentBuckets.Memo h) throws Exception {
+            new RecentBuckets(minuteStore()).writeBack(m);
+        }
+
+        /** The minute buckets of the current key. */
+        BucketStore minuteStore() {
+            String k = key;
+            return new BucketStore() {
+                @Override
+                public Bucket get(long end) {
+                    log.add("get minute " + end + " " + k);
+                    return minutes.computeIfAbsent(k, x -> new HashMap<>()).get(end);
+                }
+
+                @Override
+                public void put(long end, Bucket b) {
+                    log.add("put minute " + end + " " + k);
+                    minutes.computeIfAbsent(k, x -> new HashMap<>()).put(end, b);
+                }
+
+                @Override
+                public void remove(long end) {
+                    log.add("remove minute " + end + " " + k);
+                    minutes.computeIfAbsent(k, x -> new HashMap<>()).remove(end);
+                }
+
+                @Override
+                public Iterable<Map.Entry<Long, Bucket>> entries() {
+                    return new HashMap<>(minutes.computeIfAbsent(k, x -> new HashMap<>())).entrySet();
+                }
+            };
         }
 
         private <T> void put(Map<String, T> m, T v) {
@@ -177,5 +212,31 @@ class SeriesValuesTest {
         assertThat(v.stateReads()).isEqualTo(2);
         assertThat(v.stateWrites()).isEqualTo(2);
         assertThat(v.size()).isZero();
+    }
+
+    /** Buckets put through a series' memo reach state at the flush or on eviction, under its key, once. */
+    @Test
+    void bucketsPutThroughAnEntryAreWrittenUnderItsKeyAtTheFlushOrOnEviction() throws Exception {
+        Keyed state = new Keyed();
+        SeriesValues v = new SeriesValues(state, 2);
+        v.attach(state);
+        for (String key : new String[] {"a", "b"}) {
+            state.set(key);
+            RecentBuckets minutes = new RecentBuckets(state.minuteStore());
+            minutes.use(v.of(key).minutes());
+            for (int i = 0; i < 2; i++) { // two batches of the same minute: one write
+                Bucket b = minutes.get(60_000);
+                minutes.put(60_000, b == null ? new Bucket(1, 1, null) : new Bucket(b.n + 1, b.good, null));
+            }
+        }
+        assertThat(state.log).containsExactly("get minute 60000 a", "get minute 60000 b");
+        state.set("c");
+        v.of("c"); // evicts a
+        assertThat(state.log).endsWith("put minute 60000 a");
+        assertThat(state.key).isEqualTo("c");
+        v.flush();
+        assertThat(state.log).endsWith("put minute 60000 a", "put minute 60000 b");
+        assertThat(state.minutes.get("a").get(60_000L).n).isEqualTo(2);
+        assertThat(state.minutes.get("b").get(60_000L).n).isEqualTo(2);
     }
 }

@@ -57,12 +57,15 @@ class StateAccessCountTest {
         Counting hours = new Counting();
         Counting counts = new Counting();
         // as the job reads them: through a memo of each element's and timer's reads, over the
-        // series' last buckets kept across its elements (RecentBuckets, in its SketchCache)
+        // series' last buckets kept across its elements and written behind (RecentBuckets),
+        // written back after every evaluation (as with a checkpoint barrier every interval)
         SketchCache cache = new SketchCache();
         RecentBuckets recentMinutes = new RecentBuckets(minutes);
         RecentBuckets recentHours = new RecentBuckets(hours);
-        recentMinutes.use(cache.recentMinutes);
-        recentHours.use(cache.recentHours);
+        RecentBuckets.Memo minuteMemo = new RecentBuckets.Memo(SeriesValues.MINUTES_KEPT);
+        RecentBuckets.Memo hourMemo = new RecentBuckets.Memo(SeriesValues.HOURS_KEPT);
+        recentMinutes.use(minuteMemo);
+        recentHours.use(hourMemo);
         BucketReads minuteReads = new BucketReads(recentMinutes);
         BucketReads hourReads = new BucketReads(recentHours);
         SeriesState s = new SeriesState(minuteReads, hourReads, counts, new SeriesProgress(), new TailBaseline(),
@@ -75,6 +78,8 @@ class StateAccessCountTest {
                 hourReads.reset();
                 engine.evaluate(next, "*", s);
                 engine.prune(next, s);
+                recentMinutes.writeBack(minuteMemo);
+                recentHours.writeBack(hourMemo);
                 evaluations++;
                 next += 5 * MIN;
             }
@@ -216,5 +221,61 @@ class StateAccessCountTest {
             long[] a = fn.valueAccesses();
             return new double[] {a[0] / evaluations, a[1] / evaluations};
         }
+    }
+
+    /**
+     * A dense interval as the job sees it: the batches of two upstream subtasks with the same five
+     * minutes, then the evaluation. Without the series' last buckets every minute is written twice
+     * and read back twice; with them (written behind, back at the barrier after the evaluation)
+     * each minute and the hour reach state once, and nothing is read.
+     */
+    @Test
+    void twoUpstreamBatchesOfAnIntervalWriteEachMinuteOnce() throws Exception {
+        long[] plain = denseInterval(false);
+        long[] kept = denseInterval(true);
+        System.out.printf("a dense interval, two upstream batches: minute+hour gets/puts %d/%d, with the last"
+                + " buckets kept %d/%d%n", plain[0], plain[1], kept[0], kept[1]);
+        // without: batch 1 puts 5 new minutes and a new hour; batch 2 gets and puts them (6 + 6);
+        // the evaluation reads the hour's mask and its 5 minutes back (6)
+        assertThat(plain).containsExactly(12, 12);
+        assertThat(kept).containsExactly(0, 6);
+    }
+
+    /** {minute and hour gets, puts} for one dense interval after a first minute in the previous hour. */
+    static long[] denseInterval(boolean memo) throws Exception {
+        SloEngine engine = new SloEngine(SloCatalog.defaults().get(SloCatalog.SUCCESS), 5 * MIN);
+        Counting minutes = new Counting();
+        Counting hours = new Counting();
+        RecentBuckets recentMinutes = new RecentBuckets(minutes);
+        RecentBuckets recentHours = new RecentBuckets(hours);
+        RecentBuckets.Memo minuteMemo = new RecentBuckets.Memo(SeriesValues.MINUTES_KEPT);
+        RecentBuckets.Memo hourMemo = new RecentBuckets.Memo(SeriesValues.HOURS_KEPT);
+        BucketReads minuteReads = new BucketReads(recentMinutes);
+        BucketReads hourReads = new BucketReads(recentHours);
+        SeriesState s = new SeriesState(minuteReads, hourReads, BucketStore.inMemory(), new SeriesProgress(),
+                new TailBaseline(), new SketchCache(), new AlertState());
+        engine.add(new PartialBucket("k", SloCatalog.SUCCESS, "*", T0, 1, 1, T0 - 1, null), s);
+        engine.evaluate(T0, "*", s);
+        minutes.gets = minutes.puts = hours.gets = hours.puts = 0;
+        if (memo) {
+            recentMinutes.use(minuteMemo);
+            recentHours.use(hourMemo);
+        }
+        for (int subtask = 0; subtask < 3; subtask++) { // two batches, then the evaluation
+            minuteReads.reset();
+            hourReads.reset();
+            if (subtask < 2) {
+                java.util.List<PartialBucket> batch = new java.util.ArrayList<>();
+                for (long m = 1; m <= 5; m++) {
+                    batch.add(new PartialBucket("k", SloCatalog.SUCCESS, "*", T0 + m * MIN, 2, 1, T0 + m * MIN - 1, null));
+                }
+                engine.add(batch, s);
+            } else {
+                engine.evaluate(T0 + 5 * MIN, "*", s);
+            }
+        }
+        recentMinutes.writeBack(minuteMemo);
+        recentHours.writeBack(hourMemo);
+        return new long[] {minutes.gets + hours.gets, minutes.puts + hours.puts};
     }
 }
