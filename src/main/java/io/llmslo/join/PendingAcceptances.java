@@ -144,8 +144,15 @@ final class PendingAcceptances {
             out.writeInt(newId[dimsOf[i]]);
             out.writeInt(keyGroupOf[i]);
         }
-        out.writeInt(cancels.size());
+        // a cancel always has its entry; one without (a bug) must not make the snapshot unreadable
+        List<Map.Entry<Cancel, int[]>> held = new ArrayList<>();
         for (Map.Entry<Cancel, int[]> c : cancels.entrySet()) {
+            if (c.getKey().dims() < newId.length && newId[c.getKey().dims()] >= 0) {
+                held.add(c);
+            }
+        }
+        out.writeInt(held.size());
+        for (Map.Entry<Cancel, int[]> c : held) {
             out.writeLong(c.getKey().due());
             out.writeInt(newId[c.getKey().dims()]);
             out.writeInt(c.getKey().keyGroup());
