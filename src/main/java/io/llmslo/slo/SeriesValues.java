@@ -138,9 +138,7 @@ final class SeriesValues {
     SeriesProgress progress(Entry e) throws Exception {
         if ((e.read & PROGRESS) == 0) {
             e.progress = store.readProgress();
-            stateReads++;
-            e.read |= PROGRESS;
-            e.stored = e.progress == null ? e.stored & ~PROGRESS : e.stored | PROGRESS;
+            readDone(e, PROGRESS, e.progress != null);
         }
         return e.progress;
     }
@@ -148,9 +146,7 @@ final class SeriesValues {
     AlertState alerts(Entry e) throws Exception {
         if ((e.read & ALERTS) == 0) {
             e.alerts = store.readAlerts();
-            stateReads++;
-            e.read |= ALERTS;
-            e.stored = e.alerts == null ? e.stored & ~ALERTS : e.stored | ALERTS;
+            readDone(e, ALERTS, e.alerts != null);
         }
         return e.alerts;
     }
@@ -158,11 +154,16 @@ final class SeriesValues {
     TailBaseline tail(Entry e) throws Exception {
         if ((e.read & TAIL) == 0) {
             e.tail = store.readTail();
-            stateReads++;
-            e.read |= TAIL;
-            e.stored = e.tail == null ? e.stored & ~TAIL : e.stored | TAIL;
+            readDone(e, TAIL, e.tail != null);
         }
         return e.tail;
+    }
+
+    /** Bookkeeping of a value read from state: counted, not read again, whether state holds one. */
+    private void readDone(Entry e, int bit, boolean present) {
+        stateReads++;
+        e.read |= bit;
+        e.stored = present ? e.stored | bit : e.stored & ~bit;
     }
 
     /** The series' progress is now {@code p} (null: cleared). */
