@@ -135,10 +135,10 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, A
 
     /**
      * An idempotent producer of UTF-8 strings, acks=all, one request in flight per connection.
-     * With the default five in flight, a loaded machine (CI) sometimes left a partition's batches
-     * unanswered until the 120 s delivery timeout expired them: silently lost records, always a
-     * partition's first batch or batches (ProduceProbe in the session-7 notes: 5 of 26 rounds
-     * lost 24 to 1 042 of 2 127 records with five in flight, 0 of 30 with one, same load).
+     * With the client's default of five in flight, a loaded machine sometimes left a partition's
+     * batches unanswered until the 120 s delivery timeout expired them: records lost before any
+     * job read them, always a partition's first batch or batches ({@code KafkaProduceLossBench}
+     * counts it). KafkaToPostgresITCase's savepoint test failed in CI that way.
      */
     public KafkaProducer<String, String> producer() {
         return producer(1);
