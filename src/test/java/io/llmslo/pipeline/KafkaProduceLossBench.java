@@ -23,11 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
  *     [-Dbench.rounds=30] [-Dbench.inflight=1]   (max.in.flight.requests.per.connection)
  * </pre>
  *
- * <p>What it found (session 7, 4 busy loops beside it on 2 cores): with five requests in flight
- * (the client's default) a partition's batches sometimes stayed unanswered until the 120 s
- * delivery timeout expired them, so 24 to 1 042 of 2 127 records were lost in some rounds; with
- * one in flight, none. The savepoint test had failed that way in CI: always the same 24
- * responses missing, the first 16 KB batch of partition 0.
+ * <p>What it found (session 7, beside busy loops or a CI run on 2 cores; BENCHMARKS.md): with five
+ * requests in flight (the client's default) a partition's batches sometimes stayed unanswered
+ * until the 120 s delivery timeout expired them, 21 to 1 042 of 2 127 records lost, in 11 of 47
+ * rounds; with one in flight, in 0 of 60. The savepoint test had failed that way in CI: always
+ * the same 24 responses missing, the first 16 KB batch of partition 0.
  */
 class KafkaProduceLossBench {
 
