@@ -49,50 +49,72 @@ class StateAccessCountTest {
         }
     }
 
+    /**
+     * One bucket tier (minutes or hours) as the job reads it: a counted store, the series' last
+     * buckets kept across its elements and written behind ({@link RecentBuckets}, with the memo its
+     * {@link SeriesValues} entry holds), and a per-element memo of what was read ({@link BucketReads}).
+     */
+    static final class Tier {
+        final Counting store = new Counting();
+        final RecentBuckets recent = new RecentBuckets(store);
+        final RecentBuckets.Memo memo;
+        final BucketReads reads = new BucketReads(recent);
+
+        Tier(int kept) {
+            memo = new RecentBuckets.Memo(kept);
+        }
+
+        /** Keep the last buckets from now on (without: reads and writes go to the store). */
+        void keep() {
+            recent.use(memo);
+        }
+
+        /** What a checkpoint barrier does: the buckets waiting in the memo reach the store. */
+        void writeBack() throws Exception {
+            recent.writeBack(memo);
+        }
+    }
+
     /** {gets, writes (puts + removes), scans} per evaluation over two days. */
     static double[] perEvaluation(String slo) throws Exception {
         SloCatalog catalog = SloCatalog.defaults();
         SloEngine engine = new SloEngine(catalog.get(slo), 5 * MIN);
-        Counting minutes = new Counting();
-        Counting hours = new Counting();
         Counting counts = new Counting();
         // as the job reads them: through a memo of each element's and timer's reads, over the
         // series' last buckets kept across its elements and written behind (RecentBuckets),
         // written back after every evaluation (as with a checkpoint barrier every interval)
         SketchCache cache = new SketchCache();
-        RecentBuckets recentMinutes = new RecentBuckets(minutes);
-        RecentBuckets recentHours = new RecentBuckets(hours);
-        RecentBuckets.Memo minuteMemo = new RecentBuckets.Memo(SeriesValues.MINUTES_KEPT);
-        RecentBuckets.Memo hourMemo = new RecentBuckets.Memo(SeriesValues.HOURS_KEPT);
-        recentMinutes.use(minuteMemo);
-        recentHours.use(hourMemo);
-        BucketReads minuteReads = new BucketReads(recentMinutes);
-        BucketReads hourReads = new BucketReads(recentHours);
-        SeriesState s = new SeriesState(minuteReads, hourReads, counts, new SeriesProgress(), new TailBaseline(),
+        Tier minutes = new Tier(SeriesValues.MINUTES_KEPT);
+        Tier hours = new Tier(SeriesValues.HOURS_KEPT);
+        minutes.keep();
+        hours.keep();
+        SeriesState s = new SeriesState(minutes.reads, hours.reads, counts, new SeriesProgress(), new TailBaseline(),
                 cache, new AlertState());
         long evaluations = 0;
         long next = Long.MIN_VALUE;
         for (long t = T0 + 1; t < T0 + 2 * TimeBuckets.DAY; t += 7 * MIN) {
             while (next != Long.MIN_VALUE && next <= t - 2 * MIN) {
-                minuteReads.reset();
-                hourReads.reset();
+                minutes.reads.reset();
+                hours.reads.reset();
                 engine.evaluate(next, "*", s);
                 engine.prune(next, s);
-                recentMinutes.writeBack(minuteMemo);
-                recentHours.writeBack(hourMemo);
+                minutes.writeBack();
+                hours.writeBack();
                 evaluations++;
                 next += 5 * MIN;
             }
-            minuteReads.reset();
-            hourReads.reset();
+            minutes.reads.reset();
+            hours.reads.reset();
             engine.add(new CohortObservation("k", slo, "*", t, t % 3 != 0, 500 + (t % 1000)), s);
             if (next == Long.MIN_VALUE) {
                 next = TimeBuckets.endOf(t, 5 * MIN);
             }
         }
-        long gets = minutes.gets + hours.gets + counts.gets;
-        long writes = minutes.puts + hours.puts + counts.puts + minutes.removes + hours.removes + counts.removes;
-        long scans = minutes.scans + hours.scans + counts.scans;
+        Counting m = minutes.store;
+        Counting h = hours.store;
+        long gets = m.gets + h.gets + counts.gets;
+        long writes = m.puts + h.puts + counts.puts + m.removes + h.removes + counts.removes;
+        long scans = m.scans + h.scans + counts.scans;
         double[] r = {gets / (double) evaluations, writes / (double) evaluations, scans / (double) evaluations};
         System.out.printf("%s: %d evaluations; per evaluation %.2f gets, %.2f puts/removes, %.3f scans"
                 + " (adds included)%n", slo, evaluations, r[0], r[1], r[2]);
@@ -244,26 +266,22 @@ class StateAccessCountTest {
     /** {minute and hour gets, puts} for one dense interval after a first minute in the previous hour. */
     static long[] denseInterval(boolean memo) throws Exception {
         SloEngine engine = new SloEngine(SloCatalog.defaults().get(SloCatalog.SUCCESS), 5 * MIN);
-        Counting minutes = new Counting();
-        Counting hours = new Counting();
-        RecentBuckets recentMinutes = new RecentBuckets(minutes);
-        RecentBuckets recentHours = new RecentBuckets(hours);
-        RecentBuckets.Memo minuteMemo = new RecentBuckets.Memo(SeriesValues.MINUTES_KEPT);
-        RecentBuckets.Memo hourMemo = new RecentBuckets.Memo(SeriesValues.HOURS_KEPT);
-        BucketReads minuteReads = new BucketReads(recentMinutes);
-        BucketReads hourReads = new BucketReads(recentHours);
-        SeriesState s = new SeriesState(minuteReads, hourReads, BucketStore.inMemory(), new SeriesProgress(),
+        Tier minutes = new Tier(SeriesValues.MINUTES_KEPT);
+        Tier hours = new Tier(SeriesValues.HOURS_KEPT);
+        SeriesState s = new SeriesState(minutes.reads, hours.reads, BucketStore.inMemory(), new SeriesProgress(),
                 new TailBaseline(), new SketchCache(), new AlertState());
         engine.add(new PartialBucket("k", SloCatalog.SUCCESS, "*", T0, 1, 1, T0 - 1, null), s);
         engine.evaluate(T0, "*", s);
-        minutes.gets = minutes.puts = hours.gets = hours.puts = 0;
+        Counting minuteStore = minutes.store;
+        Counting hourStore = hours.store;
+        minuteStore.gets = minuteStore.puts = hourStore.gets = hourStore.puts = 0;
         if (memo) {
-            recentMinutes.use(minuteMemo);
-            recentHours.use(hourMemo);
+            minutes.keep();
+            hours.keep();
         }
         for (int subtask = 0; subtask < 3; subtask++) { // two batches, then the evaluation
-            minuteReads.reset();
-            hourReads.reset();
+            minutes.reads.reset();
+            hours.reads.reset();
             if (subtask < 2) {
                 java.util.List<PartialBucket> batch = new java.util.ArrayList<>();
                 for (long m = 1; m <= 5; m++) {
@@ -274,8 +292,8 @@ class StateAccessCountTest {
                 engine.evaluate(T0 + 5 * MIN, "*", s);
             }
         }
-        recentMinutes.writeBack(minuteMemo);
-        recentHours.writeBack(hourMemo);
-        return new long[] {minutes.gets + hours.gets, minutes.puts + hours.puts};
+        minutes.writeBack();
+        hours.writeBack();
+        return new long[] {minuteStore.gets + hourStore.gets, minuteStore.puts + hourStore.puts};
     }
 }
